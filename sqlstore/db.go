@@ -1,0 +1,262 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Engines.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+// Options tune how a database is opened.
+type Options struct {
+	// SQLiteSynchronous is SQLite's synchronous pragma: FULL (default) or NORMAL.
+	SQLiteSynchronous string
+}
+
+// DB is one database, with the pools its engine wants: on SQLite a single
+// writer connection (SQLite admits one writer at a time; queuing writers in
+// Go instead of in busy-wait loops keeps latency flat) plus a pool of
+// read-only connections; on PostgreSQL one pool for both.
+type DB struct {
+	engine string
+	name   string // for messages: the URL without credentials
+	d      dialect
+	write  *sql.DB
+	read   *sql.DB
+}
+
+// Open connects to the database at rawURL: "sqlite:PATH" (the file and its
+// folder are created), "sqlite::memory:" for tests, or "postgres://…".
+func Open(ctx context.Context, rawURL string, opt Options) (*DB, error) {
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(rawURL, "sqlite:"), opt)
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		return openPostgres(ctx, rawURL)
+	}
+	return nil, fmt.Errorf("database URL %q: use sqlite:PATH or postgres://user@host:port/dbname", redact(rawURL))
+}
+
+func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty path; use sqlite:data/eu.db")
+	}
+	sync := strings.ToUpper(opt.SQLiteSynchronous)
+	if sync == "" {
+		sync = "FULL"
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("sqlite: create folder for %s: %w", path, err)
+		}
+	}
+	// The driver applies busy_timeout first, so that setting WAL on a file
+	// another process holds waits instead of failing; WAL lets readers work
+	// while the writer writes; foreign keys are off in SQLite unless asked.
+	// Times are written in SQLite's own text format, in UTC, which sorts.
+	params := url.Values{}
+	params.Set("_busy_timeout", "10000")
+	params.Set("_journal_mode", "WAL")
+	params.Set("_synchronous", sync)
+	params.Set("_foreign_keys", "1")
+	params.Set("_time_format", "sqlite")
+	params.Set("_timezone", "UTC")
+	base := "file:" + path + "?"
+
+	wp := url.Values{}
+	for k, v := range params {
+		wp[k] = v
+	}
+	// BEGIN IMMEDIATE takes the write lock at the start of a transaction,
+	// so a transaction that reads then writes cannot fail half-way with
+	// SQLITE_BUSY when another process wrote in between.
+	wp.Set("_txlock", "immediate")
+	write, err := sql.Open("sqlite", base+wp.Encode())
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+
+	rp := url.Values{}
+	for k, v := range params {
+		rp[k] = v
+	}
+	rp.Set("_query_only", "1")
+	read, err := sql.Open("sqlite", base+rp.Encode())
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	n := max(4, runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+
+	db := &DB{engine: SQLite, name: "sqlite:" + path, d: sqliteDialect{}, write: write, read: read}
+	// Open the writer first: it creates the file and switches it to WAL
+	// before a read-only connection could try to.
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
+	cc, err := pgx.ParseConfig(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("postgres URL %s: %w", redact(rawURL), err)
+	}
+	// Read timestamps back in UTC whatever the server's or the machine's
+	// time zone, so that what is stored and what is shown agree.
+	pool := stdlib.OpenDB(*cc, stdlib.OptionAfterConnect(func(_ context.Context, c *pgx.Conn) error {
+		c.TypeMap().RegisterType(&pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID, Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}})
+		return nil
+	}))
+	pool.SetMaxOpenConns(32)
+	pool.SetMaxIdleConns(32)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{engine: Postgres, name: redact(rawURL), d: postgresDialect{}, write: pool, read: pool}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Engine returns SQLite or Postgres.
+func (db *DB) Engine() string { return db.engine }
+
+// String names the database without its credentials.
+func (db *DB) String() string { return db.name }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := db.write.PingContext(ctx); err != nil {
+		return fmt.Errorf("database %s does not answer: %w", db.name, err)
+	}
+	if db.read != db.write {
+		if err := db.read.PingContext(ctx); err != nil {
+			return fmt.Errorf("database %s does not answer reads: %w", db.name, err)
+		}
+	}
+	return nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Tx is a write transaction. Its methods take ? placeholders and return
+// errors already translated to loopshop's sentinels.
+type Tx struct {
+	q
+}
+
+// WriteTx runs fn in a transaction and commits it if fn returns nil. It
+// rolls back on error and on panic.
+func (db *DB) WriteTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", db.d.translate(err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err = fn(&Tx{q{tx, db.d}}); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", db.d.translate(err))
+	}
+	return nil
+}
+
+// Read returns a querier on the read pool, for statements outside a
+// transaction that change nothing.
+func (db *DB) Read() q { return q{db.read, db.d} }
+
+// querier is what *sql.DB and *sql.Tx have in common.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// q runs statements written with ? placeholders on either engine.
+type q struct {
+	x querier
+	d dialect
+}
+
+// Exec runs a statement and returns the number of rows it affected.
+func (q q) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := q.x.ExecContext(ctx, q.d.rebind(query), args...)
+	if err != nil {
+		return 0, q.d.translate(err)
+	}
+	return res.RowsAffected()
+}
+
+// Query runs a query; call scan once per row.
+func (q q) Query(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
+	rows, err := q.x.QueryContext(ctx, q.d.rebind(query), args...)
+	if err != nil {
+		return q.d.translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return q.d.translate(rows.Err())
+}
+
+// Get runs a query expected to return one row and scans it into dest;
+// no row is loopshop.ErrNotFound.
+func (q q) Get(ctx context.Context, query string, args []any, dest ...any) error {
+	err := q.x.QueryRowContext(ctx, q.d.rebind(query), args...).Scan(dest...)
+	return q.d.translate(err)
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	u.User = url.User(u.User.Username())
+	return u.String()
+}

@@ -1,0 +1,14 @@
+// Package sqlstore implements every capability's Store over database/sql, on
+// SQLite (modernc.org/sqlite, pure Go: the laptop install needs no C
+// toolchain) and PostgreSQL (pgx).
+//
+// One DB is one database: a region's, or the global directory's. A Router
+// maps markets to their region's DB, and every store method picks its
+// database from the market or the ID of the object it touches, so a
+// market's rows can only ever be written to its own region.
+//
+// Queries are written once, in SQL both engines accept, with ? placeholders.
+// The dialect seam is two methods: rebinding placeholders and translating
+// driver errors into loopshop's sentinels. Anything an engine does
+// differently beyond that belongs in its own migration file, not in Go.
+package sqlstore

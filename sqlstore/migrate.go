@@ -1,0 +1,76 @@
+package sqlstore
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// Schemas: a region database holds everything of its markets; the directory
+// holds only what routes a login to its market.
+const (
+	RegionSchema    = "region"
+	DirectorySchema = "directory"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// migrationFS returns the migrations of one schema for one engine.
+func migrationFS(engine, schema string) (fs.FS, error) {
+	return fs.Sub(migrations, "migrations/"+engine+"/"+schema)
+}
+
+// Migrate brings the database's schema up to date. Servers may start side
+// by side: on PostgreSQL an advisory lock lets one migrate at a time, and
+// SQLite's single writer does the same for a file.
+func (db *DB) Migrate(ctx context.Context, schema string) error {
+	p, err := db.provider(schema)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate %s schema of %s: %w", schema, db.name, err)
+	}
+	return nil
+}
+
+// MigrationVersion returns the version the schema is at and the newest
+// version this binary knows.
+func (db *DB) MigrationVersion(ctx context.Context, schema string) (current, latest int64, err error) {
+	p, err := db.provider(schema)
+	if err != nil {
+		return 0, 0, err
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	sources := p.ListSources()
+	if n := len(sources); n > 0 {
+		latest = sources[n-1].Version
+	}
+	return current, latest, nil
+}
+
+func (db *DB) provider(schema string) (*goose.Provider, error) {
+	fsys, err := migrationFS(db.engine, schema)
+	if err != nil {
+		return nil, err
+	}
+	var opts []goose.ProviderOption
+	dialect := goose.DialectSQLite3
+	if db.engine == Postgres {
+		dialect = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	return goose.NewProvider(dialect, db.write, fsys, opts...)
+}
