@@ -8,16 +8,17 @@ import (
 // Error kinds. Each maps to exactly one HTTP status in server.Error; nothing
 // else in the code base decides a status code.
 const (
-	EINVALID       = "invalid"       // the request is malformed or breaks a rule: 400
-	EUNAUTHORIZED  = "unauthorized"  // no valid credentials: 401
-	EFORBIDDEN     = "forbidden"     // credentials valid, permission missing: 403
-	ENOTFOUND      = "not_found"     // no such object, or not visible to the caller: 404
-	ECONFLICT      = "conflict"      // the object's current state forbids this: 409
-	ETOOLARGE      = "too_large"     // the request body is over its limit: 413
-	EUNPROCESSABLE = "unprocessable" // well-formed but refused, e.g. an idempotency key reused with another body: 422
-	ERATELIMIT     = "rate_limited"  // too many requests: 429
-	EINTERNAL      = "internal"      // a fault of ours; the message is not shown to the caller: 500
-	EUNAVAILABLE   = "unavailable"   // a dependency is down; retry later: 503
+	EINVALID       = "invalid"            // the request is malformed or breaks a rule: 400
+	EUNAUTHORIZED  = "unauthorized"       // no valid credentials: 401
+	EFORBIDDEN     = "forbidden"          // credentials valid, permission missing: 403
+	ENOTFOUND      = "not_found"          // no such object, or not visible to the caller: 404
+	ENOTALLOWED    = "method_not_allowed" // the path exists, but not with this method: 405
+	ECONFLICT      = "conflict"           // the object's current state forbids this: 409
+	ETOOLARGE      = "too_large"          // the request body is over its limit: 413
+	EUNPROCESSABLE = "unprocessable"      // well-formed but refused, e.g. an idempotency key reused with another body: 422
+	ERATELIMIT     = "rate_limited"       // too many requests: 429
+	EINTERNAL      = "internal"           // a fault of ours; the message is not shown to the caller: 500
+	EUNAVAILABLE   = "unavailable"        // a dependency is down; retry later: 503
 )
 
 // Error is an error a caller can act on: Code says what kind of failure it

@@ -1,0 +1,65 @@
+// Package api is loopshop's JSON API under /api/v1: thin handlers that
+// decode a request, call a capability's Service with the request's actor,
+// and encode the result. Rules live in the services, errors are written by
+// server.Error, and every route is registered with its documentation so
+// that /api/openapi.json is generated from what is actually served.
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/market"
+	"github.com/loopshop/loopshop/page"
+	"github.com/loopshop/loopshop/server"
+)
+
+// API holds the services the handlers call.
+type API struct {
+	Markets  *market.Set
+	Identity *identity.Service
+	Catalog  *catalog.Service
+	// SessionTTL is reported to clients with a new token.
+	SessionTTL time.Duration
+}
+
+// Register adds every API route to srv.
+func (a *API) Register(srv *server.Server) {
+	for _, rt := range a.routes() {
+		srv.Handle(rt)
+	}
+}
+
+func (a *API) routes() []server.Route {
+	return []server.Route{
+		{Method: "GET", Path: "/api/v1/markets", Tag: "markets", Summary: "List the markets served, with their currency, tax and roll-out switches.",
+			Response: MarketList{}, Handler: a.handleMarkets},
+
+		{Method: "POST", Path: "/api/v1/accounts", Tag: "identity", Summary: "Sign up: create an account in a market. A repeated sign-up answers 409.",
+			Request: identity.SignUp{}, Response: identity.Account{}, Status: http.StatusCreated, Handler: a.handleSignUp},
+		{Method: "GET", Path: "/api/v1/accounts/{id}", Tag: "identity", Auth: server.Required, Summary: "Get an account: your own, or any in your cleared regions with a staff role that may read accounts.",
+			Response: identity.Account{}, Handler: a.handleAccount},
+		{Method: "POST", Path: "/api/v1/sessions", Tag: "identity", NoIdempotency: true,
+			Summary: "Sign in with e-mail and password; returns a bearer token shown only once. Not idempotent: each call starts a new session, which is what a retry wants.",
+			Request: Credentials{}, Response: NewSession{}, Status: http.StatusCreated, Handler: a.handleLogin},
+		{Method: "DELETE", Path: "/api/v1/sessions/current", Tag: "identity", Auth: server.Required, Summary: "Sign out: end the session of the token used.",
+			Status: http.StatusNoContent, Handler: a.handleLogout},
+		{Method: "GET", Path: "/api/v1/me", Tag: "identity", Auth: server.Required, Summary: "The signed-in account with its shop roles.",
+			Response: Me{}, Handler: a.handleMe},
+
+		{Method: "POST", Path: "/api/v1/shops", Tag: "catalog", Auth: server.Required, Summary: "Open a shop in your market; you become its owner.",
+			Request: catalog.NewShop{}, Response: catalog.Shop{}, Status: http.StatusCreated, Handler: a.handleCreateShop},
+		{Method: "GET", Path: "/api/v1/shops/{id}", Tag: "catalog", Summary: "Get a shop.",
+			Response: catalog.Shop{}, Handler: a.handleShop},
+		{Method: "POST", Path: "/api/v1/shops/{id}/products", Tag: "catalog", Auth: server.Required,
+			Summary: "List a product in a shop you may write products for. With publish it goes live at once; otherwise it is a draft.",
+			Request: CreateProduct{}, Response: catalog.Product{}, Status: http.StatusCreated, Handler: a.handleCreateProduct},
+		{Method: "GET", Path: "/api/v1/markets/{market}/products", Tag: "catalog", Summary: "Browse a market's live products, newest first.",
+			Query:    map[string]string{"limit": "page size, 1 to 100 (default 20)", "cursor": "next_cursor of the previous page"},
+			Response: page.Page[*catalog.Product]{}, Handler: a.handleBrowse},
+		{Method: "GET", Path: "/api/v1/products/{id}", Tag: "catalog", Summary: "Get a product. Drafts are visible only to the shop's staff.",
+			Response: catalog.Product{}, Handler: a.handleProduct},
+	}
+}

@@ -1,0 +1,257 @@
+// Package catalog holds shops and the products they list. This first cut
+// carries what the storefront needs: shops with their owner, products with
+// their SKUs and prices, public listing and detail. Inventory, images,
+// categories, the listing check and review arrive with the catalog issue.
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/market"
+	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/page"
+)
+
+// Product statuses, as in TikTok Shop's Open API.
+const (
+	StatusDraft               = "DRAFT"
+	StatusPending             = "PENDING"
+	StatusFailed              = "FAILED"
+	StatusActivate            = "ACTIVATE"
+	StatusSellerDeactivated   = "SELLER_DEACTIVATED"
+	StatusPlatformDeactivated = "PLATFORM_DEACTIVATED"
+	StatusFreeze              = "FREEZE"
+	StatusDeleted             = "DELETED"
+)
+
+// Audit statuses.
+const (
+	AuditNone     = "NONE"
+	AuditPending  = "AUDITING"
+	AuditApproved = "APPROVED"
+	AuditRejected = "REJECTED"
+)
+
+// Shop is a seller's shop in one market.
+type Shop struct {
+	ID        string    `json:"id"`
+	Market    string    `json:"market"`
+	Name      string    `json:"name"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Product is a listing with its SKUs.
+type Product struct {
+	ID          string    `json:"id"`
+	ShopID      string    `json:"shop_id"`
+	Market      string    `json:"market"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Category    string    `json:"category"`
+	Brand       string    `json:"brand,omitempty"`
+	Status      string    `json:"status"`
+	AuditStatus string    `json:"audit_status"`
+	ImageKey    string    `json:"image_key,omitempty"`
+	SKUs        []SKU     `json:"skus"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// SKU is one purchasable variant of a product.
+type SKU struct {
+	ID        string      `json:"id"`
+	SellerSKU string      `json:"seller_sku,omitempty"`
+	Price     money.Money `json:"price"`
+}
+
+// MinPrice returns the lowest SKU price, for cards and sorting.
+func (p *Product) MinPrice() money.Money {
+	var lo money.Money
+	for i, s := range p.SKUs {
+		if i == 0 || s.Price.Amount < lo.Amount {
+			lo = s.Price
+		}
+	}
+	return lo
+}
+
+// NewShop is what a seller gives to open a shop.
+type NewShop struct {
+	Name string `json:"name"`
+}
+
+// NewProduct is what a seller gives to list a product.
+type NewProduct struct {
+	Title       string   `json:"title"`
+	Description string   `json:"description"`
+	Category    string   `json:"category"`
+	Brand       string   `json:"brand,omitempty"`
+	ImageKey    string   `json:"-"`
+	SKUs        []NewSKU `json:"skus"`
+}
+
+// NewSKU is one variant of a NewProduct; Price is in minor units of the
+// shop's market currency.
+type NewSKU struct {
+	SellerSKU string `json:"seller_sku,omitempty"`
+	Price     int64  `json:"price"`
+}
+
+// Store is what the catalog needs from storage.
+type Store interface {
+	// CreateShop stores the shop and makes ownerID its owner, atomically.
+	CreateShop(ctx context.Context, s *Shop, ownerID string) error
+	Shop(ctx context.Context, id string) (*Shop, error)
+	CreateProduct(ctx context.Context, p *Product) error
+	Product(ctx context.Context, id string) (*Product, error)
+	// ProductsByStatus lists a market's products of a status, newest first,
+	// after the cursor r.After (an ID), fetching r.Limit+1.
+	ProductsByStatus(ctx context.Context, market, status string, r page.Request) ([]*Product, error)
+}
+
+// Service holds the catalog's rules.
+type Service struct {
+	store   Store
+	markets *market.Set
+	now     func() time.Time
+}
+
+// NewService returns a catalog Service.
+func NewService(store Store, markets *market.Set) *Service {
+	return &Service{store: store, markets: markets, now: identity.Now}
+}
+
+// CreateShop opens a shop in the actor's market with the actor as owner.
+func (s *Service) CreateShop(ctx context.Context, actor *identity.Actor, in NewShop) (*Shop, error) {
+	if actor == nil {
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to open a shop")
+	}
+	m, err := s.markets.Get(actor.Market)
+	if err != nil {
+		return nil, err
+	}
+	if !m.ShopOpen {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "shops are not open in %s yet; the market is still being rolled out", m.Name)
+	}
+	name := strings.TrimSpace(in.Name)
+	if n := utf8.RuneCountInString(name); n < 3 || n > 60 {
+		return nil, loopshop.Invalid("name", "shop name must have 3 to 60 characters; it has %d", n)
+	}
+	shop := &Shop{ID: loopshop.NewID("shp", m.Code), Market: m.Code, Name: name, Status: "ACTIVE", CreatedAt: s.now()}
+	if err := s.store.CreateShop(ctx, shop, actor.AccountID); err != nil {
+		if errors.Is(err, loopshop.ErrAlreadyExists) {
+			return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: "name", Message: fmt.Sprintf("a shop named %q already exists in %s; choose another name", name, m.Name)}
+		}
+		return nil, fmt.Errorf("create shop: %w", err)
+	}
+	return shop, nil
+}
+
+// Shop returns a shop; shops are public.
+func (s *Service) Shop(ctx context.Context, id string) (*Shop, error) {
+	shop, err := s.store.Shop(ctx, id)
+	if errors.Is(err, loopshop.ErrNotFound) {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop %s not found", id)
+	}
+	return shop, err
+}
+
+// CreateProduct lists a product in a shop the actor may write products for.
+// Until the listing check exists, a product created with publish is active
+// at once; otherwise it is a draft.
+func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shopID string, in NewProduct, publish bool) (*Product, error) {
+	shop, err := s.Shop(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
+		return nil, err
+	}
+	m, err := s.markets.Get(shop.Market)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	p := &Product{
+		ID: loopshop.NewID("prd", m.Code), ShopID: shop.ID, Market: m.Code,
+		Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description),
+		Category: strings.TrimSpace(in.Category), Brand: strings.TrimSpace(in.Brand), ImageKey: in.ImageKey,
+		Status: StatusDraft, AuditStatus: AuditNone, CreatedAt: now, UpdatedAt: now,
+	}
+	if publish {
+		p.Status, p.AuditStatus = StatusActivate, AuditApproved
+	}
+	for _, k := range in.SKUs {
+		p.SKUs = append(p.SKUs, SKU{ID: loopshop.NewID("sku", m.Code), SellerSKU: strings.TrimSpace(k.SellerSKU), Price: money.New(k.Price, m.Currency)})
+	}
+	if err := s.store.CreateProduct(ctx, p); err != nil {
+		return nil, fmt.Errorf("create product: %w", err)
+	}
+	return p, nil
+}
+
+func (in NewProduct) validate() error {
+	if n := utf8.RuneCountInString(strings.TrimSpace(in.Title)); n < 2 || n > 255 {
+		return loopshop.Invalid("title", "title must have 2 to 255 characters; it has %d", n)
+	}
+	if utf8.RuneCountInString(in.Description) > 10000 {
+		return loopshop.Invalid("description", "description must have at most 10,000 characters")
+	}
+	if strings.TrimSpace(in.Category) == "" {
+		return loopshop.Invalid("category", "category is required")
+	}
+	if len(in.SKUs) == 0 || len(in.SKUs) > 100 {
+		return loopshop.Invalid("skus", "a product needs 1 to 100 SKUs; it has %d", len(in.SKUs))
+	}
+	for i, k := range in.SKUs {
+		if k.Price <= 0 {
+			return loopshop.Invalid(fmt.Sprintf("skus[%d].price", i), "price must be a positive amount in minor units (1299 for 12.99)")
+		}
+	}
+	return nil
+}
+
+// Product returns a product. Active products are public; others only to
+// those who may write the shop's products.
+func (s *Service) Product(ctx context.Context, actor *identity.Actor, id string) (*Product, error) {
+	p, err := s.store.Product(ctx, id)
+	if errors.Is(err, loopshop.ErrNotFound) {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "product %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("product: %w", err)
+	}
+	if p.Status != StatusActivate {
+		if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "product", Market: p.Market, ShopID: p.ShopID}); err != nil {
+			if loopshop.ErrorCode(err) == loopshop.EUNAUTHORIZED {
+				return nil, loopshop.Errorf(loopshop.ENOTFOUND, "product %s not found", id)
+			}
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// Browse lists a market's active products, newest first.
+func (s *Service) Browse(ctx context.Context, marketCode string, r page.Request) (page.Page[*Product], error) {
+	m, err := s.markets.Get(marketCode)
+	if err != nil {
+		return page.Page[*Product]{}, err
+	}
+	items, err := s.store.ProductsByStatus(ctx, m.Code, StatusActivate, r)
+	if err != nil {
+		return page.Page[*Product]{}, fmt.Errorf("browse: %w", err)
+	}
+	return page.Make(items, r, func(p *Product) string { return p.ID }), nil
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/api"
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/config"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/server"
+	"github.com/loopshop/loopshop/sqlstore"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// Version returns the build's version: the ldflags one, else the module's.
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			return bi.Main.Version
+		}
+	}
+	return "dev"
+}
+
+// Main is a loopshop process: its configuration and what it has opened.
+type Main struct {
+	Config config.Config
+	// Demo seeds demo data on start.
+	Demo bool
+
+	Logger   *slog.Logger
+	Router   *sqlstore.Router
+	Identity *identity.Service
+	Catalog  *catalog.Service
+	Server   *server.Server
+
+	stdout, stderr io.Writer
+	serveErr       chan error
+}
+
+// NewMain returns a Main with the default configuration.
+func NewMain(stdout, stderr io.Writer) *Main {
+	return &Main{Config: config.Default(), stdout: stdout, stderr: stderr, Logger: slog.New(slog.NewTextHandler(stderr, nil))}
+}
+
+// ParseFlags reads the configuration: defaults, then the JSON file named
+// by --config or LOOPSHOP_CONFIG, then LOOPSHOP_* variables, then flags.
+func (m *Main) ParseFlags(cmd string, args, environ []string) error {
+	fs := flag.NewFlagSet("loopshop "+cmd, flag.ContinueOnError)
+	fs.SetOutput(m.stderr)
+	configPath := fs.String("config", envValue(environ, "LOOPSHOP_CONFIG"), "JSON configuration file")
+	addr := fs.String("addr", "", "listen address, host:port (default localhost:8080)")
+	dataDir := fs.String("data-dir", "", "folder for SQLite files and media (default ./data)")
+	if cmd == "serve" {
+		fs.BoolVar(&m.Demo, "demo", false, "seed demo markets, shops, products and accounts on start")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errUsage
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q; run loopshop %s -h", fs.Arg(0), cmd)
+	}
+	if *configPath != "" {
+		if err := m.Config.LoadFile(*configPath); err != nil {
+			return err
+		}
+	}
+	if err := m.Config.LoadEnv(environ); err != nil {
+		return err
+	}
+	if *addr != "" {
+		m.Config.Addr = *addr
+	}
+	if *dataDir != "" {
+		m.Config.DataDir = *dataDir
+	}
+	if err := m.Config.Validate(); err != nil {
+		return err
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(m.Config.LogLevel)); err != nil {
+		return fmt.Errorf("log level %q: use debug, info, warn or error", m.Config.LogLevel)
+	}
+	m.Logger = slog.New(slog.NewTextHandler(m.stderr, &slog.HandlerOptions{Level: level}))
+	return nil
+}
+
+func envValue(environ []string, key string) string {
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+// open connects to every database and migrates them.
+func (m *Main) open(ctx context.Context) error {
+	r, err := sqlstore.OpenRouter(ctx, &m.Config)
+	if err != nil {
+		return err
+	}
+	m.Router = r
+	if err := r.Migrate(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Migrate brings every database up to date and reports their versions.
+func (m *Main) Migrate(ctx context.Context) error {
+	if err := m.open(ctx); err != nil {
+		return err
+	}
+	report := func(name string, db *sqlstore.DB, schema string) error {
+		cur, _, err := db.MigrationVersion(ctx, schema)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.stdout, "%-10s %-9s %s version %d\n", name, db.Engine(), schema, cur)
+		return nil
+	}
+	if err := report("directory", m.Router.Directory(), sqlstore.DirectorySchema); err != nil {
+		return err
+	}
+	for _, name := range m.Router.RegionNames() {
+		if err := report(name, m.Router.Region(name), sqlstore.RegionSchema); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run opens the databases, builds the services, seeds demo data if asked,
+// and starts serving in the background. It returns once the server listens.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.open(ctx); err != nil {
+		return err
+	}
+	secret, err := m.secret()
+	if err != nil {
+		return err
+	}
+	markets := m.Router.Markets()
+	m.Identity = identity.NewService(sqlstore.NewIdentityStore(m.Router), markets, secret, m.Config.Limits.SessionTTL.Duration)
+	m.Catalog = catalog.NewService(sqlstore.NewCatalogStore(m.Router), markets)
+
+	m.Server = server.New(&m.Config, server.Deps{
+		Identity:    m.Identity,
+		Idempotency: sqlstore.NewIdempotencyStore(m.Router),
+		Ready:       m.Router.Ping,
+		Logger:      m.Logger,
+	})
+	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, SessionTTL: m.Config.Limits.SessionTTL.Duration}).Register(m.Server)
+
+	if err := m.Server.Listen(); err != nil {
+		return err
+	}
+	m.serveErr = make(chan error, 1)
+	go func() { m.serveErr <- m.Server.Serve() }()
+	m.Logger.Info("loopshop is serving", "addr", "http://"+m.Server.Addr(), "version", Version(), "regions", strings.Join(m.Router.RegionNames(), ","))
+	return nil
+}
+
+// secret returns the key of the directory's login hashes: configured, or
+// for a laptop install with a SQLite directory, generated once into the
+// data folder. Servers sharing a PostgreSQL directory must share the key,
+// so there it must be configured.
+func (m *Main) secret() (string, error) {
+	if m.Config.Secret != "" {
+		return m.Config.Secret, nil
+	}
+	if !strings.HasPrefix(m.Config.Directory, "sqlite:") {
+		return "", errors.New("LOOPSHOP_SECRET is required when the directory is on PostgreSQL: every server must hash logins with the same key")
+	}
+	path := filepath.Join(m.Config.DataDir, "secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if err := os.MkdirAll(m.Config.DataDir, 0o750); err != nil {
+		return "", err
+	}
+	s := loopshop.RandomToken(32)
+	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write generated secret: %w", err)
+	}
+	return s, nil
+}
+
+// Close stops the server and closes the databases.
+func (m *Main) Close() error {
+	var err error
+	if m.Server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err = m.Server.Shutdown(ctx)
+		if m.serveErr != nil {
+			err = errors.Join(err, <-m.serveErr)
+			m.serveErr = nil
+		}
+		m.Server = nil
+	}
+	if m.Router != nil {
+		err = errors.Join(err, m.Router.Close())
+		m.Router = nil
+	}
+	return err
+}
