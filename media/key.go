@@ -2,6 +2,7 @@ package media
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/loopshop/loopshop"
 )
@@ -25,30 +26,30 @@ const (
 func CheckKey(key string) error {
 	switch {
 	case key == "":
-		return loopshop.Invalid("key", "is empty")
+		return loopshop.Invalid("key", "key is empty")
 	case len(key) > maxKeyLen:
-		return loopshop.Invalid("key", "is %d bytes long; the limit is %d", len(key), maxKeyLen)
+		return loopshop.Invalid("key", "key is %d bytes long; the limit is %d", len(key), maxKeyLen)
 	case strings.Contains(key, ".."):
-		return loopshop.Invalid("key", "%q contains \"..\"", key)
+		return loopshop.Invalid("key", "key %q contains \"..\"", key)
 	case strings.HasPrefix(key, "/"):
-		return loopshop.Invalid("key", "%q starts with a slash; keys are relative", key)
+		return loopshop.Invalid("key", "key %q starts with a slash; keys are relative", key)
 	}
-	for i := 0; i < len(key); i++ {
-		if !keyByte(key[i]) {
-			if key[i] == '\\' {
-				return loopshop.Invalid("key", "%q contains a backslash; separate segments with '/'", key)
-			}
-			return loopshop.Invalid("key", "%q contains %q; use only letters, digits, '.', '_', '-' and '/'", key, rune(key[i]))
+	for _, c := range key {
+		switch {
+		case c == '\\':
+			return loopshop.Invalid("key", "key %q contains a backslash; separate segments with '/'", key)
+		case c >= utf8.RuneSelf || !keyByte(byte(c)):
+			return loopshop.Invalid("key", "key %q contains %q; use only ASCII letters, digits, '.', '_', '-' and '/'", key, c)
 		}
 	}
 	for seg := range strings.SplitSeq(key, "/") {
 		switch {
 		case seg == "":
-			return loopshop.Invalid("key", "%q has an empty segment", key)
+			return loopshop.Invalid("key", "key %q has an empty segment", key)
 		case len(seg) > maxSegmentLen:
-			return loopshop.Invalid("key", "%q has a segment longer than %d bytes", key, maxSegmentLen)
+			return loopshop.Invalid("key", "key %q has a segment longer than %d bytes", key, maxSegmentLen)
 		case !alnum(seg[0]):
-			return loopshop.Invalid("key", "%q has a segment starting with %q; segments start with a letter or digit", key, rune(seg[0]))
+			return loopshop.Invalid("key", "key %q has a segment starting with %q; segments start with a letter or digit", key, rune(seg[0]))
 		}
 	}
 	return nil
