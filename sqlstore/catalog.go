@@ -60,8 +60,8 @@ func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product) er
 			return err
 		}
 		for _, k := range p.SKUs {
-			if _, err := tx.Exec(ctx, `INSERT INTO skus (id, product_id, seller_sku, price_amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-				k.ID, p.ID, k.SellerSKU, k.Price.Amount, k.Price.Currency, p.CreatedAt); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO skus (id, product_id, shop_id, seller_sku, price_amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				k.ID, p.ID, p.ShopID, k.SellerSKU, k.Price.Amount, k.Price.Currency, p.CreatedAt); err != nil {
 				return err
 			}
 		}

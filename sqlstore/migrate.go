@@ -74,3 +74,15 @@ func (db *DB) provider(schema string) (*goose.Provider, error) {
 	}
 	return goose.NewProvider(dialect, db.write, fsys, opts...)
 }
+
+// MigrateDownTo rolls the schema back to version (0: empty).
+func (db *DB) MigrateDownTo(ctx context.Context, schema string, version int64) error {
+	p, err := db.provider(schema)
+	if err != nil {
+		return err
+	}
+	if _, err := p.DownTo(ctx, version); err != nil {
+		return fmt.Errorf("roll %s schema of %s back to %d: %w", schema, db.name, version, err)
+	}
+	return nil
+}
