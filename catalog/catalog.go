@@ -41,12 +41,37 @@ const (
 
 // Shop is a seller's shop in one market.
 type Shop struct {
-	ID        string    `json:"id"`
-	Market    string    `json:"market"`
-	Name      string    `json:"name"`
-	Status    string    `json:"status"`
-	CreatedAt time.Time `json:"created_at"`
+	ID           string `json:"id"`
+	Market       string `json:"market"`
+	Name         string `json:"name"`
+	Status       string `json:"status"`
+	BusinessType string `json:"business_type"`
+	LegalName    string `json:"legal_name,omitempty"`
+	ContactEmail string `json:"contact_email,omitempty"`
+	// ShipsFrom is the country the shop ships from; a shop shipping from
+	// outside its market is a cross-border seller.
+	ShipsFrom string `json:"ships_from"`
+	// ProbationUntil ends the new-shop probation, during which at most
+	// ProbationDailyListings new products may be listed a day.
+	ProbationUntil time.Time `json:"probation_until"`
+	CreatedAt      time.Time `json:"created_at"`
 }
+
+// CrossBorder reports whether the shop ships from outside its market.
+func (s *Shop) CrossBorder() bool { return s.ShipsFrom != "" && s.ShipsFrom != s.Market }
+
+// Business types.
+const (
+	BusinessIndividual = "INDIVIDUAL"
+	BusinessCompany    = "COMPANY"
+)
+
+// New shops are on probation for ProbationPeriod, listing at most
+// ProbationDailyListings new products a day.
+const (
+	ProbationPeriod        = 90 * 24 * time.Hour
+	ProbationDailyListings = 100
+)
 
 // Product is a listing with its SKUs.
 type Product struct {
@@ -86,6 +111,13 @@ func (p *Product) MinPrice() money.Money {
 // NewShop is what a seller gives to open a shop.
 type NewShop struct {
 	Name string `json:"name"`
+	// BusinessType is INDIVIDUAL (default) or COMPANY; a company gives
+	// its LegalName.
+	BusinessType string `json:"business_type,omitempty"`
+	LegalName    string `json:"legal_name,omitempty"`
+	ContactEmail string `json:"contact_email,omitempty"`
+	// ShipsFrom defaults to the market's country.
+	ShipsFrom string `json:"ships_from,omitempty"`
 }
 
 // NewProduct is what a seller gives to list a product.
@@ -107,8 +139,10 @@ type NewSKU struct {
 
 // Store is what the catalog needs from storage.
 type Store interface {
-	// CreateShop stores the shop and makes ownerID its owner, atomically.
-	CreateShop(ctx context.Context, s *Shop, ownerID string) error
+	InventoryStore
+	// CreateShop stores the shop with its first warehouse and makes
+	// ownerID its owner, atomically.
+	CreateShop(ctx context.Context, s *Shop, ownerID string, wh *Warehouse) error
 	Shop(ctx context.Context, id string) (*Shop, error)
 	CreateProduct(ctx context.Context, p *Product) error
 	Product(ctx context.Context, id string) (*Product, error)
@@ -120,13 +154,14 @@ type Store interface {
 // Service holds the catalog's rules.
 type Service struct {
 	store   Store
+	inv     InventoryStore
 	markets *market.Set
 	now     func() time.Time
 }
 
 // NewService returns a catalog Service.
 func NewService(store Store, markets *market.Set) *Service {
-	return &Service{store: store, markets: markets, now: identity.Now}
+	return &Service{store: store, inv: store, markets: markets, now: identity.Now}
 }
 
 // CreateShop opens a shop in the actor's market with the actor as owner.
@@ -145,8 +180,16 @@ func (s *Service) CreateShop(ctx context.Context, actor *identity.Actor, in NewS
 	if n := utf8.RuneCountInString(name); n < 3 || n > 60 {
 		return nil, loopshop.Invalid("name", "shop name must have 3 to 60 characters; it has %d", n)
 	}
-	shop := &Shop{ID: loopshop.NewID("shp", m.Code), Market: m.Code, Name: name, Status: "ACTIVE", CreatedAt: s.now()}
-	if err := s.store.CreateShop(ctx, shop, actor.AccountID); err != nil {
+	if err := in.validate(m.Code); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	shop := &Shop{ID: loopshop.NewID("shp", m.Code), Market: m.Code, Name: name, Status: "ACTIVE",
+		BusinessType: in.BusinessType, LegalName: in.LegalName, ContactEmail: in.ContactEmail, ShipsFrom: in.ShipsFrom,
+		ProbationUntil: now.Add(ProbationPeriod), CreatedAt: now}
+	wh := &Warehouse{ID: loopshop.NewID("whs", m.Code), ShopID: shop.ID, Market: m.Code, Name: "Main warehouse",
+		Country: shop.ShipsFrom, Kind: WarehouseSeller, IsDefault: true, CreatedAt: now}
+	if err := s.store.CreateShop(ctx, shop, actor.AccountID, wh); err != nil {
 		if errors.Is(err, loopshop.ErrAlreadyExists) {
 			return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: "name", Message: fmt.Sprintf("a shop named %q already exists in %s; choose another name", name, m.Name)}
 		}
@@ -155,13 +198,67 @@ func (s *Service) CreateShop(ctx context.Context, actor *identity.Actor, in NewS
 	return shop, nil
 }
 
-// Shop returns a shop; shops are public.
+func (in *NewShop) validate(marketCode string) error {
+	in.BusinessType = strings.ToUpper(strings.TrimSpace(in.BusinessType))
+	in.LegalName = strings.TrimSpace(in.LegalName)
+	in.ContactEmail = strings.TrimSpace(in.ContactEmail)
+	in.ShipsFrom = strings.ToUpper(strings.TrimSpace(in.ShipsFrom))
+	switch in.BusinessType {
+	case "":
+		in.BusinessType = BusinessIndividual
+	case BusinessIndividual, BusinessCompany:
+	default:
+		return loopshop.Invalid("business_type", "business_type must be INDIVIDUAL or COMPANY")
+	}
+	if in.BusinessType == BusinessCompany && in.LegalName == "" {
+		return loopshop.Invalid("legal_name", "a company shop needs the company's legal name")
+	}
+	if utf8.RuneCountInString(in.LegalName) > 120 {
+		return loopshop.Invalid("legal_name", "legal name must have at most 120 characters")
+	}
+	if in.ContactEmail != "" {
+		e, err := identity.NormalizeEmail(in.ContactEmail)
+		if err != nil {
+			return &loopshop.Error{Code: loopshop.EINVALID, Field: "contact_email", Message: loopshop.ErrorMessage(err)}
+		}
+		in.ContactEmail = e
+	}
+	if in.ShipsFrom == "" {
+		in.ShipsFrom = marketCode
+	}
+	if !countryRE.MatchString(in.ShipsFrom) {
+		return loopshop.Invalid("ships_from", "ships_from must be a two-letter ISO country code such as GB or CN")
+	}
+	return nil
+}
+
+// Shop returns a shop's public face: without its legal name and contact.
 func (s *Service) Shop(ctx context.Context, id string) (*Shop, error) {
 	shop, err := s.store.Shop(ctx, id)
 	if errors.Is(err, loopshop.ErrNotFound) {
 		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop %s not found", id)
 	}
-	return shop, err
+	if err != nil {
+		return nil, fmt.Errorf("shop: %w", err)
+	}
+	shop.LegalName, shop.ContactEmail = "", ""
+	return shop, nil
+}
+
+// ShopFor returns a shop with its private details when the actor may read
+// them (its staff, cleared platform staff), else its public face.
+func (s *Service) ShopFor(ctx context.Context, actor *identity.Actor, id string) (*Shop, error) {
+	shop, err := s.store.Shop(ctx, id)
+	if errors.Is(err, loopshop.ErrNotFound) {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("shop: %w", err)
+	}
+	if actor.Can(identity.PermShopRead, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}) != nil {
+		shop.LegalName, shop.ContactEmail = "", ""
+	}
+	return shop, nil
 }
 
 // CreateProduct lists a product in a shop the actor may write products for.

@@ -18,19 +18,22 @@ func NewCatalogStore(r *Router) *CatalogStore { return &CatalogStore{r: r} }
 
 var _ catalog.Store = (*CatalogStore)(nil)
 
-func (s *CatalogStore) CreateShop(ctx context.Context, shop *catalog.Shop, ownerID string) error {
+func (s *CatalogStore) CreateShop(ctx context.Context, shop *catalog.Shop, ownerID string, wh *catalog.Warehouse) error {
 	db, err := s.r.ForMarket(shop.Market)
 	if err != nil {
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO shops (id, market, name, status, created_at) VALUES (?, ?, ?, ?, ?)`,
-			shop.ID, shop.Market, shop.Name, shop.Status, shop.CreatedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO shops (id, market, name, status, business_type, legal_name, contact_email, ships_from, probation_until, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			shop.ID, shop.Market, shop.Name, shop.Status, shop.BusinessType, shop.LegalName, shop.ContactEmail, shop.ShipsFrom, shop.ProbationUntil, shop.CreatedAt); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO shop_members (shop_id, account_id, role, created_at) VALUES (?, ?, 'owner', ?)`,
-			shop.ID, ownerID, shop.CreatedAt)
-		return err
+		if _, err := tx.Exec(ctx, `INSERT INTO shop_members (shop_id, account_id, role, created_at) VALUES (?, ?, 'owner', ?)`,
+			shop.ID, ownerID, shop.CreatedAt); err != nil {
+			return err
+		}
+		return insertWarehouse(ctx, tx, wh)
 	})
 }
 
@@ -40,11 +43,13 @@ func (s *CatalogStore) Shop(ctx context.Context, id string) (*catalog.Shop, erro
 		return nil, err
 	}
 	var sh catalog.Shop
-	err = db.Read().Get(ctx, `SELECT id, market, name, status, created_at FROM shops WHERE id = ?`, []any{id},
-		&sh.ID, &sh.Market, &sh.Name, &sh.Status, &sh.CreatedAt)
+	var probation sql.NullTime
+	err = db.Read().Get(ctx, `SELECT id, market, name, status, business_type, legal_name, contact_email, ships_from, probation_until, created_at FROM shops WHERE id = ?`, []any{id},
+		&sh.ID, &sh.Market, &sh.Name, &sh.Status, &sh.BusinessType, &sh.LegalName, &sh.ContactEmail, &sh.ShipsFrom, &probation, &sh.CreatedAt)
 	if err != nil {
 		return nil, err
 	}
+	sh.ProbationUntil = probation.Time
 	return &sh, nil
 }
 
