@@ -2,6 +2,9 @@ package api
 
 import (
 	"net/http"
+	"strconv"
+
+	"github.com/loopshop/loopshop"
 
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/page"
@@ -21,7 +24,7 @@ func (a *API) handleCreateShop(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) handleShop(w http.ResponseWriter, r *http.Request) error {
-	shop, err := a.Catalog.Shop(r.Context(), r.PathValue("id"))
+	shop, err := a.Catalog.ShopFor(r.Context(), server.Actor(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -64,4 +67,95 @@ func (a *API) handleProduct(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return server.JSON(w, http.StatusOK, p)
+}
+
+func (a *API) handleSearch(w http.ResponseWriter, r *http.Request) error {
+	req, err := page.FromQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p, err := a.Catalog.Search(r.Context(), r.PathValue("market"), r.URL.Query().Get("q"), req)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, p)
+}
+
+// WarehouseList is a shop's warehouses.
+type WarehouseList struct {
+	Warehouses []*catalog.Warehouse `json:"warehouses"`
+}
+
+func (a *API) handleWarehouses(w http.ResponseWriter, r *http.Request) error {
+	list, err := a.Catalog.Warehouses(r.Context(), server.Actor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, WarehouseList{Warehouses: nonNil(list)})
+}
+
+func (a *API) handleCreateWarehouse(w http.ResponseWriter, r *http.Request) error {
+	var in catalog.NewWarehouse
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	wh, err := a.Catalog.CreateWarehouse(r.Context(), server.Actor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusCreated, wh)
+}
+
+func (a *API) handleAdjustStock(w http.ResponseWriter, r *http.Request) error {
+	var in catalog.AdjustStock
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	st, err := a.Catalog.AdjustStock(r.Context(), server.Actor(r), in)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, st)
+}
+
+// StockList is a product's stock.
+type StockList struct {
+	Stock []*catalog.Stock `json:"stock"`
+}
+
+func (a *API) handleStock(w http.ResponseWriter, r *http.Request) error {
+	st, err := a.Catalog.StockOfProduct(r.Context(), server.Actor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, StockList{Stock: nonNil(st)})
+}
+
+// AdjustmentList is a SKU's stock history.
+type AdjustmentList struct {
+	Adjustments []*catalog.Adjustment `json:"adjustments"`
+}
+
+func (a *API) handleStockHistory(w http.ResponseWriter, r *http.Request) error {
+	limit := 50
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 200 {
+			return loopshop.Invalid("limit", "limit must be a whole number from 1 to 200")
+		}
+		limit = n
+	}
+	h, err := a.Catalog.StockHistory(r.Context(), server.Actor(r), r.PathValue("id"), limit)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, AdjustmentList{Adjustments: nonNil(h)})
+}
+
+// nonNil makes an empty list encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }

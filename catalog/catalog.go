@@ -140,6 +140,7 @@ type NewSKU struct {
 // Store is what the catalog needs from storage.
 type Store interface {
 	InventoryStore
+	SearchStore
 	// CreateShop stores the shop with its first warehouse and makes
 	// ownerID its owner, atomically.
 	CreateShop(ctx context.Context, s *Shop, ownerID string, wh *Warehouse) error
