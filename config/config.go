@@ -73,7 +73,7 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	}
 	v, err := time.ParseDuration(s)
 	if err != nil {
-		return err
+		return fmt.Errorf("duration %q: write durations such as \"90m\" or \"720h\"", s)
 	}
 	d.Duration = v
 	return nil

@@ -1,0 +1,96 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLayersOverrideInOrder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "loopshop.json")
+	if err := os.WriteFile(path, []byte(`{"addr": "0.0.0.0:9000", "regions": {"us": "postgres://db-us/loopshop"}, "limits": {"session_ttl": "2h", "max_body_bytes": 2048, "rate_per_second": 5, "rate_burst": 10}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	if err := c.LoadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.LoadEnv([]string{"LOOPSHOP_ADDR=127.0.0.1:7000", "LOOPSHOP_REGION_EU=postgres://db-eu/loopshop", "PATH=/bin", "LOOPSHOP_RATE_BURST=20"}); err != nil {
+		t.Fatal(err)
+	}
+	c.DataDir = dir
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct{ name, got, want string }{
+		{"addr: env beats file", c.Addr, "127.0.0.1:7000"},
+		{"region us from file", c.Regions["us"], "postgres://db-us/loopshop"},
+		{"region eu from env", c.Regions["eu"], "postgres://db-eu/loopshop"},
+		{"region sea defaults to a SQLite file", c.Regions["sea"], "sqlite:" + filepath.Join(dir, "sea.db")},
+		{"directory defaults to a SQLite file", c.Directory, "sqlite:" + filepath.Join(dir, "directory.db")},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s: got %q, want %q", ch.name, ch.got, ch.want)
+		}
+	}
+	if c.Limits.SessionTTL.Duration != 2*time.Hour || c.Limits.MaxBodyBytes != 2048 || c.Limits.RateBurst != 20 || c.Limits.RatePerSecond != 5 {
+		t.Errorf("limits = %+v", c.Limits)
+	}
+}
+
+func TestMistakesAreReportedNotIgnored(t *testing.T) {
+	dir := t.TempDir()
+	write := func(body string) string {
+		p := filepath.Join(dir, "c.json")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name string
+		run  func(c *Config) error
+		want string
+	}{
+		{"unknown key in file", func(c *Config) error { return c.LoadFile(write(`{"adress": "x"}`)) }, `unknown field "adress"`},
+		{"bad duration", func(c *Config) error { return c.LoadFile(write(`{"limits": {"session_ttl": "forever"}}`)) }, `duration "forever": write durations such as "90m"`},
+		{"unknown variable", func(c *Config) error { return c.LoadEnv([]string{"LOOPSHOP_ADRESS=x"}) }, "unknown environment variable LOOPSHOP_ADRESS"},
+		{"bad number", func(c *Config) error { return c.LoadEnv([]string{"LOOPSHOP_RATE_BURST=lots"}) }, "LOOPSHOP_RATE_BURST"},
+		{"region without market", func(c *Config) error { c.Regions["mars"] = "sqlite:x.db"; return c.Validate() }, `region "mars" has a database but no market`},
+		{"bad market code", func(c *Config) error { c.Markets[0].Code = "GBR"; return c.Validate() }, "two upper-case letters"},
+		{"duplicate market", func(c *Config) error { c.Markets = append(c.Markets, c.Markets[0]); return c.Validate() }, "configured twice"},
+		{"bad synchronous", func(c *Config) error { c.SQLiteSynchronous = "SOMETIMES"; return c.Validate() }, "sqlite_synchronous"},
+		{"no body limit", func(c *Config) error { c.Limits.MaxBodyBytes = 0; return c.Validate() }, "max_body_bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			err := tt.run(&c)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDefaultsServeEveryMarketFromItsRegion(t *testing.T) {
+	c := Default()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"GB": "eu", "DE": "eu", "FR": "eu", "ES": "eu", "IT": "eu", "IE": "eu", "US": "us", "ID": "sea"}
+	set := c.MarketSet()
+	for code, region := range want {
+		m, err := set.Get(code)
+		if err != nil || m.Region != region {
+			t.Errorf("market %s: region %q, %v; want %s", code, m.Region, err, region)
+		}
+	}
+	if got := strings.Join(c.RegionNames(), ","); got != "eu,sea,us" {
+		t.Errorf("regions = %s", got)
+	}
+}
