@@ -98,3 +98,5 @@ func (postgresDialect) translate(err error) error {
 	}
 	return translateCommon(err)
 }
+
+func isNotFound(err error) bool { return errors.Is(err, loopshop.ErrNotFound) }
