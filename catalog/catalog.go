@@ -1,7 +1,11 @@
-// Package catalog holds shops and the products they list. This first cut
-// carries what the storefront needs: shops with their owner, products with
-// their SKUs and prices, public listing and detail. Inventory, images,
-// categories, the listing check and review arrive with the catalog issue.
+// Package catalog holds shops and what they sell: products with up to three
+// options and their SKUs, images, warehouses and stock per SKU per
+// warehouse with its adjustment history, and product search. Product and
+// audit statuses follow TikTok Shop's Open API.
+//
+// Stock is counted as received, reserved and sold units; available is what
+// is left, and the database refuses any row where reserved and sold exceed
+// received, whatever the code above it does.
 package catalog
 
 import (
@@ -75,26 +79,58 @@ const (
 
 // Product is a listing with its SKUs.
 type Product struct {
-	ID          string    `json:"id"`
-	ShopID      string    `json:"shop_id"`
-	Market      string    `json:"market"`
-	Title       string    `json:"title"`
-	Description string    `json:"description"`
-	Category    string    `json:"category"`
-	Brand       string    `json:"brand,omitempty"`
-	Status      string    `json:"status"`
-	AuditStatus string    `json:"audit_status"`
-	ImageKey    string    `json:"image_key,omitempty"`
-	SKUs        []SKU     `json:"skus"`
-	CreatedAt   time.Time `json:"created_at"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID     string `json:"id"`
+	ShopID string `json:"shop_id"`
+	Market string `json:"market"`
+	// Handle is the seller's own key for the product (Shopify's handle),
+	// unique in the shop; imports update the product with the same handle.
+	Handle      string `json:"handle,omitempty"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	// DescriptionHTML is the description as sanitised HTML, when the
+	// seller gave one.
+	DescriptionHTML string    `json:"description_html,omitempty"`
+	Category        string    `json:"category"`
+	Brand           string    `json:"brand,omitempty"`
+	Tags            []string  `json:"tags,omitempty"`
+	Status          string    `json:"status"`
+	AuditStatus     string    `json:"audit_status"`
+	ReviewNote      string    `json:"review_note,omitempty"`
+	Options         []Option  `json:"options,omitempty"`
+	Images          []Image   `json:"images,omitempty"`
+	ImageKey        string    `json:"image_key,omitempty"` // the first image's media key
+	SKUs            []SKU     `json:"skus"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+}
+
+// Option is a dimension products vary in ("Size": S, M, L). A product has
+// at most MaxOptions.
+type Option struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
+}
+
+// MaxOptions is how many options a product may vary in, as on TikTok Shop.
+const MaxOptions = 3
+
+// Image is a product picture in the media store.
+type Image struct {
+	Position int    `json:"position"`
+	MediaKey string `json:"media_key"`
+	Alt      string `json:"alt,omitempty"`
 }
 
 // SKU is one purchasable variant of a product.
 type SKU struct {
-	ID        string      `json:"id"`
-	SellerSKU string      `json:"seller_sku,omitempty"`
-	Price     money.Money `json:"price"`
+	ID        string `json:"id"`
+	SellerSKU string `json:"seller_sku,omitempty"`
+	// Options are the SKU's values of the product's options, in order.
+	Options     []string     `json:"options,omitempty"`
+	Price       money.Money  `json:"price"`
+	CompareAt   *money.Money `json:"compare_at,omitempty"` // the "was" price, above Price
+	WeightGrams int          `json:"weight_grams,omitempty"`
+	Barcode     string       `json:"barcode,omitempty"`
 }
 
 // MinPrice returns the lowest SKU price, for cards and sorting.
@@ -122,19 +158,38 @@ type NewShop struct {
 
 // NewProduct is what a seller gives to list a product.
 type NewProduct struct {
-	Title       string   `json:"title"`
-	Description string   `json:"description"`
-	Category    string   `json:"category"`
-	Brand       string   `json:"brand,omitempty"`
-	ImageKey    string   `json:"-"`
-	SKUs        []NewSKU `json:"skus"`
+	Handle          string     `json:"handle,omitempty"`
+	Title           string     `json:"title"`
+	Description     string     `json:"description"`
+	DescriptionHTML string     `json:"description_html,omitempty"`
+	Category        string     `json:"category"`
+	Brand           string     `json:"brand,omitempty"`
+	Tags            []string   `json:"tags,omitempty"`
+	Options         []Option   `json:"options,omitempty"`
+	Images          []NewImage `json:"images,omitempty"`
+	// ImageKey is a single image's media key, for callers with one image.
+	ImageKey string   `json:"-"`
+	SKUs     []NewSKU `json:"skus"`
 }
 
-// NewSKU is one variant of a NewProduct; Price is in minor units of the
+// NewImage is an image already in the media store.
+type NewImage struct {
+	MediaKey string `json:"media_key"`
+	Alt      string `json:"alt,omitempty"`
+}
+
+// NewSKU is one variant of a NewProduct. Prices are in minor units of the
 // shop's market currency.
 type NewSKU struct {
-	SellerSKU string `json:"seller_sku,omitempty"`
-	Price     int64  `json:"price"`
+	SellerSKU      string   `json:"seller_sku,omitempty"`
+	Options        []string `json:"options,omitempty"`
+	Price          int64    `json:"price"`
+	CompareAtPrice int64    `json:"compare_at_price,omitempty"`
+	WeightGrams    int      `json:"weight_grams,omitempty"`
+	Barcode        string   `json:"barcode,omitempty"`
+	// Stock, when given, is the quantity available in the shop's default
+	// warehouse once the product is created.
+	Stock *int64 `json:"stock,omitempty"`
 }
 
 // Store is what the catalog needs from storage.
@@ -145,7 +200,11 @@ type Store interface {
 	// ownerID its owner, atomically.
 	CreateShop(ctx context.Context, s *Shop, ownerID string, wh *Warehouse) error
 	Shop(ctx context.Context, id string) (*Shop, error)
-	CreateProduct(ctx context.Context, p *Product) error
+	// CreateProduct stores a product with its SKUs and images and applies
+	// the initial stock adjustments, atomically.
+	CreateProduct(ctx context.Context, p *Product, stock []*Adjustment) error
+	// ProductsCreatedSince counts the shop's products created at or after t.
+	ProductsCreatedSince(ctx context.Context, shopID string, t time.Time) (int, error)
 	Product(ctx context.Context, id string) (*Product, error)
 	// ProductsByStatus lists a market's products of a status, newest first,
 	// after the cursor r.After (an ID), fetching r.Limit+1.
@@ -260,64 +319,6 @@ func (s *Service) ShopFor(ctx context.Context, actor *identity.Actor, id string)
 		shop.LegalName, shop.ContactEmail = "", ""
 	}
 	return shop, nil
-}
-
-// CreateProduct lists a product in a shop the actor may write products for.
-// Until the listing check exists, a product created with publish is active
-// at once; otherwise it is a draft.
-func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shopID string, in NewProduct, publish bool) (*Product, error) {
-	shop, err := s.Shop(ctx, shopID)
-	if err != nil {
-		return nil, err
-	}
-	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
-		return nil, err
-	}
-	m, err := s.markets.Get(shop.Market)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.validate(); err != nil {
-		return nil, err
-	}
-	now := s.now()
-	p := &Product{
-		ID: loopshop.NewID("prd", m.Code), ShopID: shop.ID, Market: m.Code,
-		Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description),
-		Category: strings.TrimSpace(in.Category), Brand: strings.TrimSpace(in.Brand), ImageKey: in.ImageKey,
-		Status: StatusDraft, AuditStatus: AuditNone, CreatedAt: now, UpdatedAt: now,
-	}
-	if publish {
-		p.Status, p.AuditStatus = StatusActivate, AuditApproved
-	}
-	for _, k := range in.SKUs {
-		p.SKUs = append(p.SKUs, SKU{ID: loopshop.NewID("sku", m.Code), SellerSKU: strings.TrimSpace(k.SellerSKU), Price: money.New(k.Price, m.Currency)})
-	}
-	if err := s.store.CreateProduct(ctx, p); err != nil {
-		return nil, fmt.Errorf("create product: %w", err)
-	}
-	return p, nil
-}
-
-func (in NewProduct) validate() error {
-	if n := utf8.RuneCountInString(strings.TrimSpace(in.Title)); n < 2 || n > 255 {
-		return loopshop.Invalid("title", "title must have 2 to 255 characters; it has %d", n)
-	}
-	if utf8.RuneCountInString(in.Description) > 10000 {
-		return loopshop.Invalid("description", "description must have at most 10,000 characters")
-	}
-	if strings.TrimSpace(in.Category) == "" {
-		return loopshop.Invalid("category", "category is required")
-	}
-	if len(in.SKUs) == 0 || len(in.SKUs) > 100 {
-		return loopshop.Invalid("skus", "a product needs 1 to 100 SKUs; it has %d", len(in.SKUs))
-	}
-	for i, k := range in.SKUs {
-		if k.Price <= 0 {
-			return loopshop.Invalid(fmt.Sprintf("skus[%d].price", i), "price must be a positive amount in minor units (1299 for 12.99)")
-		}
-	}
-	return nil
 }
 
 // Product returns a product. Active products are public; others only to

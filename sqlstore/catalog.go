@@ -3,10 +3,14 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/page"
 )
 
@@ -53,20 +57,40 @@ func (s *CatalogStore) Shop(ctx context.Context, id string) (*catalog.Shop, erro
 	return &sh, nil
 }
 
-func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product) error {
+func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, stock []*catalog.Adjustment) error {
 	db, err := s.r.ForMarket(p.Market)
 	if err != nil {
 		return err
 	}
+	options, err := json.Marshal(p.Options)
+	if err != nil {
+		return err
+	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO products (id, shop_id, market, title, description, category, brand, status, audit_status, image_key, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, p.ShopID, p.Market, p.Title, p.Description, p.Category, p.Brand, p.Status, p.AuditStatus, p.ImageKey, p.CreatedAt, p.UpdatedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO products (id, shop_id, market, handle, title, description, description_html, category, brand, tags, options,
+				status, audit_status, image_key, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, p.ShopID, p.Market, p.Handle, p.Title, p.Description, p.DescriptionHTML, p.Category, p.Brand, strings.Join(p.Tags, ","), string(options),
+			p.Status, p.AuditStatus, p.ImageKey, p.CreatedAt, p.UpdatedAt); err != nil {
 			return err
 		}
-		for _, k := range p.SKUs {
-			if _, err := tx.Exec(ctx, `INSERT INTO skus (id, product_id, shop_id, seller_sku, price_amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				k.ID, p.ID, p.ShopID, k.SellerSKU, k.Price.Amount, k.Price.Currency, p.CreatedAt); err != nil {
+		for _, im := range p.Images {
+			if _, err := tx.Exec(ctx, `INSERT INTO product_images (product_id, position, media_key, alt) VALUES (?, ?, ?, ?)`,
+				p.ID, im.Position, im.MediaKey, im.Alt); err != nil {
+				return err
+			}
+		}
+		for i, k := range p.SKUs {
+			if err := insertSKU(ctx, tx, p, &k, i); err != nil {
+				return err
+			}
+		}
+		for _, a := range stock {
+			if _, err := tx.Exec(ctx, `INSERT INTO inventory (sku_id, warehouse_id, received, updated_at) VALUES (?, ?, ?, ?)`,
+				a.SKUID, a.WarehouseID, a.Received, a.CreatedAt); err != nil {
+				return err
+			}
+			if err := insertAdjustment(ctx, tx, a); err != nil {
 				return err
 			}
 		}
@@ -74,12 +98,27 @@ func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product) er
 	})
 }
 
-const productColumns = `id, shop_id, market, title, description, category, brand, status, audit_status, image_key, created_at, updated_at`
+func insertSKU(ctx context.Context, tx *Tx, p *catalog.Product, k *catalog.SKU, position int) error {
+	var o [3]string
+	copy(o[:], k.Options)
+	var compareAt int64
+	if k.CompareAt != nil {
+		compareAt = k.CompareAt.Amount
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO skus (id, product_id, shop_id, position, seller_sku, option1, option2, option3, price_amount, compare_at_amount, currency, weight_grams, barcode, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, p.ID, p.ShopID, position, k.SellerSKU, o[0], o[1], o[2], k.Price.Amount, compareAt, k.Price.Currency, k.WeightGrams, k.Barcode, p.CreatedAt)
+	return err
+}
 
-func scanProduct(rows *sql.Rows) (*catalog.Product, error) {
-	var p catalog.Product
-	err := rows.Scan(&p.ID, &p.ShopID, &p.Market, &p.Title, &p.Description, &p.Category, &p.Brand, &p.Status, &p.AuditStatus, &p.ImageKey, &p.CreatedAt, &p.UpdatedAt)
-	return &p, err
+func (s *CatalogStore) ProductsCreatedSince(ctx context.Context, shopID string, t time.Time) (int, error) {
+	db, err := s.r.ForID(shopID)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = db.Read().Get(ctx, `SELECT COUNT(*) FROM products WHERE shop_id = ? AND created_at >= ?`, []any{shopID, t}, &n)
+	return n, err
 }
 
 func (s *CatalogStore) Product(ctx context.Context, id string) (*catalog.Product, error) {
@@ -125,7 +164,7 @@ func (s *CatalogStore) ProductsByStatus(ctx context.Context, market, status stri
 	return out, s.loadSKUs(ctx, db, out)
 }
 
-// loadSKUs fills in the SKUs of products with one query.
+// loadSKUs fills in the SKUs and images of products, one query each.
 func (s *CatalogStore) loadSKUs(ctx context.Context, db *DB, products []*catalog.Product) error {
 	if len(products) == 0 {
 		return nil
@@ -136,15 +175,55 @@ func (s *CatalogStore) loadSKUs(ctx context.Context, db *DB, products []*catalog
 		byID[p.ID] = p
 		args[i] = p.ID
 	}
-	query := `SELECT id, product_id, seller_sku, price_amount, currency FROM skus WHERE product_id IN (` +
-		strings.TrimSuffix(strings.Repeat("?,", len(products)), ",") + `) ORDER BY product_id, id`
-	return db.Read().Query(ctx, query, args, func(rows *sql.Rows) error {
+	in := `(` + strings.TrimSuffix(strings.Repeat("?,", len(products)), ",") + `)`
+	err := db.Read().Query(ctx, `SELECT id, product_id, seller_sku, option1, option2, option3, price_amount, compare_at_amount, currency, weight_grams, barcode
+		FROM skus WHERE product_id IN `+in+` ORDER BY product_id, position, id`, args, func(rows *sql.Rows) error {
 		var k catalog.SKU
 		var productID string
-		if err := rows.Scan(&k.ID, &productID, &k.SellerSKU, &k.Price.Amount, &k.Price.Currency); err != nil {
+		var o [3]string
+		var compareAt int64
+		if err := rows.Scan(&k.ID, &productID, &k.SellerSKU, &o[0], &o[1], &o[2], &k.Price.Amount, &compareAt, &k.Price.Currency, &k.WeightGrams, &k.Barcode); err != nil {
 			return err
 		}
-		byID[productID].SKUs = append(byID[productID].SKUs, k)
+		p := byID[productID]
+		k.Options = append([]string(nil), o[:len(p.Options)]...)
+		if len(k.Options) == 0 {
+			k.Options = nil
+		}
+		if compareAt > 0 {
+			k.CompareAt = &money.Money{Amount: compareAt, Currency: k.Price.Currency}
+		}
+		p.SKUs = append(p.SKUs, k)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return db.Read().Query(ctx, `SELECT product_id, position, media_key, alt FROM product_images WHERE product_id IN `+in+` ORDER BY product_id, position`, args,
+		func(rows *sql.Rows) error {
+			var im catalog.Image
+			var productID string
+			if err := rows.Scan(&productID, &im.Position, &im.MediaKey, &im.Alt); err != nil {
+				return err
+			}
+			byID[productID].Images = append(byID[productID].Images, im)
+			return nil
+		})
+}
+
+const productColumns = `id, shop_id, market, handle, title, description, description_html, category, brand, tags, options, status, audit_status, review_note, image_key, created_at, updated_at`
+
+func scanProduct(rows *sql.Rows) (*catalog.Product, error) {
+	var p catalog.Product
+	var tags, options string
+	err := rows.Scan(&p.ID, &p.ShopID, &p.Market, &p.Handle, &p.Title, &p.Description, &p.DescriptionHTML, &p.Category, &p.Brand, &tags, &options,
+		&p.Status, &p.AuditStatus, &p.ReviewNote, &p.ImageKey, &p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	p.Tags = splitList(tags)
+	if err := json.Unmarshal([]byte(options), &p.Options); err != nil {
+		return nil, fmt.Errorf("product %s: options: %w", p.ID, err)
+	}
+	return &p, nil
 }

@@ -86,10 +86,7 @@ func (s *CatalogStore) AdjustStock(ctx context.Context, market string, adj *cata
 			st.Received, now, adj.SKUID, adj.WarehouseID); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO inventory_adjustments (id, sku_id, warehouse_id, delta, received, reason, note, actor_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			adj.ID, adj.SKUID, adj.WarehouseID, adj.Delta, adj.Received, adj.Reason, adj.Note, adj.ActorID, adj.CreatedAt)
-		return err
+		return insertAdjustment(ctx, tx, adj)
 	})
 	if err != nil {
 		return nil, err
@@ -134,4 +131,11 @@ func (s *CatalogStore) Adjustments(ctx context.Context, skuID string, limit int)
 		return nil
 	})
 	return out, err
+}
+
+func insertAdjustment(ctx context.Context, tx *Tx, a *catalog.Adjustment) error {
+	_, err := tx.Exec(ctx, `INSERT INTO inventory_adjustments (id, sku_id, warehouse_id, delta, received, reason, note, actor_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.SKUID, a.WarehouseID, a.Delta, a.Received, a.Reason, a.Note, a.ActorID, a.CreatedAt)
+	return err
 }

@@ -35,6 +35,7 @@ ALTER TABLE skus ADD COLUMN option3 TEXT NOT NULL DEFAULT '';
 ALTER TABLE skus ADD COLUMN compare_at_amount BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE skus ADD COLUMN weight_grams INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE skus ADD COLUMN barcode TEXT NOT NULL DEFAULT '';
+ALTER TABLE skus ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX skus_shop_seller_sku ON skus (shop_id, seller_sku) WHERE seller_sku <> '';
 
 CREATE TABLE product_images (
@@ -81,6 +82,7 @@ DROP INDEX skus_shop_seller_sku;
 DROP INDEX products_shop_created;
 DROP INDEX products_shop_handle;
 DROP TABLE warehouses;
+ALTER TABLE skus DROP COLUMN position;
 ALTER TABLE skus DROP COLUMN barcode;
 ALTER TABLE skus DROP COLUMN weight_grams;
 ALTER TABLE skus DROP COLUMN compare_at_amount;

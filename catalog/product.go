@@ -1,0 +1,240 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/money"
+)
+
+// Limits on a listing's size.
+const (
+	MaxSKUs        = 100
+	MaxImages      = 9
+	MaxTags        = 20
+	maxTitle       = 255
+	maxDescription = 10_000
+)
+
+var handleRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,254}$`)
+
+// validate checks a listing and trims it in place. The message of each
+// error names the field so a form or an import can point at it.
+func (in *NewProduct) validate() error {
+	in.Title = strings.TrimSpace(in.Title)
+	in.Description = strings.TrimSpace(in.Description)
+	in.Category = strings.TrimSpace(in.Category)
+	in.Brand = strings.TrimSpace(in.Brand)
+	in.Handle = strings.TrimSpace(in.Handle)
+	if n := utf8.RuneCountInString(in.Title); n < 2 || n > maxTitle {
+		return loopshop.Invalid("title", "title must have 2 to %d characters; it has %d", maxTitle, n)
+	}
+	if utf8.RuneCountInString(in.Description) > maxDescription {
+		return loopshop.Invalid("description", "description must have at most 10,000 characters")
+	}
+	if len(in.DescriptionHTML) > 4*maxDescription {
+		return loopshop.Invalid("description_html", "the HTML description must be at most 40,000 bytes")
+	}
+	if in.Category == "" {
+		return loopshop.Invalid("category", "category is required")
+	}
+	if utf8.RuneCountInString(in.Brand) > 60 {
+		return loopshop.Invalid("brand", "brand must have at most 60 characters")
+	}
+	if in.Handle != "" && !handleRE.MatchString(in.Handle) {
+		return loopshop.Invalid("handle", "handle %q must be lower-case letters, digits and dashes, e.g. blue-cotton-shirt", in.Handle)
+	}
+	if len(in.Tags) > MaxTags {
+		return loopshop.Invalid("tags", "a product may have at most %d tags", MaxTags)
+	}
+	for i, t := range in.Tags {
+		in.Tags[i] = strings.TrimSpace(t)
+		if in.Tags[i] == "" || utf8.RuneCountInString(in.Tags[i]) > 40 || strings.Contains(in.Tags[i], ",") {
+			return loopshop.Invalid(fmt.Sprintf("tags[%d]", i), "a tag has 1 to 40 characters and no comma")
+		}
+	}
+	if in.ImageKey != "" && len(in.Images) == 0 {
+		in.Images = []NewImage{{MediaKey: in.ImageKey}}
+	}
+	if len(in.Images) > MaxImages {
+		return loopshop.Invalid("images", "a product may have at most %d images", MaxImages)
+	}
+	for i, im := range in.Images {
+		if im.MediaKey == "" {
+			return loopshop.Invalid(fmt.Sprintf("images[%d].media_key", i), "media_key is required; upload the image first")
+		}
+	}
+	if err := validateOptions(in.Options); err != nil {
+		return err
+	}
+	if len(in.SKUs) == 0 || len(in.SKUs) > MaxSKUs {
+		return loopshop.Invalid("skus", "a product needs 1 to %d SKUs; it has %d", MaxSKUs, len(in.SKUs))
+	}
+	combos := map[string]int{}
+	sellerSKUs := map[string]int{}
+	for i, k := range in.SKUs {
+		field := func(f string) string { return fmt.Sprintf("skus[%d].%s", i, f) }
+		k.SellerSKU = strings.TrimSpace(k.SellerSKU)
+		in.SKUs[i].SellerSKU = k.SellerSKU
+		if k.Price <= 0 {
+			return loopshop.Invalid(field("price"), "price must be a positive amount in minor units (1299 for 12.99)")
+		}
+		if k.CompareAtPrice != 0 && k.CompareAtPrice <= k.Price {
+			return loopshop.Invalid(field("compare_at_price"), "compare_at_price is the former price and must be above price, or 0")
+		}
+		if k.WeightGrams < 0 || k.WeightGrams > 1_000_000 {
+			return loopshop.Invalid(field("weight_grams"), "weight must be from 0 to 1,000,000 grams")
+		}
+		if k.Stock != nil && (*k.Stock < 0 || *k.Stock > MaxStock) {
+			return loopshop.Invalid(field("stock"), "stock must be from 0 to %d", MaxStock)
+		}
+		if len(k.SellerSKU) > 64 {
+			return loopshop.Invalid(field("seller_sku"), "seller SKU must have at most 64 characters")
+		}
+		if k.SellerSKU != "" {
+			if j, dup := sellerSKUs[k.SellerSKU]; dup {
+				return loopshop.Invalid(field("seller_sku"), "seller SKU %q is also used by skus[%d]", k.SellerSKU, j)
+			}
+			sellerSKUs[k.SellerSKU] = i
+		}
+		if len(k.Options) != len(in.Options) {
+			return loopshop.Invalid(field("options"), "give one value for each of the product's %d options", len(in.Options))
+		}
+		for o, v := range k.Options {
+			if !slices.Contains(in.Options[o].Values, v) {
+				return loopshop.Invalid(field("options"), "%q is not a value of option %q (%s)", v, in.Options[o].Name, strings.Join(in.Options[o].Values, ", "))
+			}
+		}
+		key := strings.Join(k.Options, "\x00")
+		if j, dup := combos[key]; dup {
+			return loopshop.Invalid(field("options"), "skus[%d] has the same option values", j)
+		}
+		combos[key] = i
+	}
+	return nil
+}
+
+func validateOptions(opts []Option) error {
+	if len(opts) > MaxOptions {
+		return loopshop.Invalid("options", "a product may vary in at most %d options; it has %d", MaxOptions, len(opts))
+	}
+	names := map[string]bool{}
+	for i, o := range opts {
+		o.Name = strings.TrimSpace(o.Name)
+		opts[i].Name = o.Name
+		if o.Name == "" || utf8.RuneCountInString(o.Name) > 40 {
+			return loopshop.Invalid(fmt.Sprintf("options[%d].name", i), "an option name has 1 to 40 characters")
+		}
+		if names[strings.ToLower(o.Name)] {
+			return loopshop.Invalid(fmt.Sprintf("options[%d].name", i), "option %q is given twice", o.Name)
+		}
+		names[strings.ToLower(o.Name)] = true
+		if len(o.Values) == 0 || len(o.Values) > MaxSKUs {
+			return loopshop.Invalid(fmt.Sprintf("options[%d].values", i), "option %q needs 1 to %d values", o.Name, MaxSKUs)
+		}
+		seen := map[string]bool{}
+		for j, v := range o.Values {
+			v = strings.TrimSpace(v)
+			opts[i].Values[j] = v
+			if v == "" || utf8.RuneCountInString(v) > 60 {
+				return loopshop.Invalid(fmt.Sprintf("options[%d].values[%d]", i, j), "an option value has 1 to 60 characters")
+			}
+			if seen[v] {
+				return loopshop.Invalid(fmt.Sprintf("options[%d].values[%d]", i, j), "value %q of option %q is given twice", v, o.Name)
+			}
+			seen[v] = true
+		}
+	}
+	return nil
+}
+
+// CreateProduct lists a product in a shop the actor may write products for.
+// With publish it goes live at once; otherwise it is a draft. New shops on
+// probation may list at most ProbationDailyListings products a day.
+func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shopID string, in NewProduct, publish bool) (*Product, error) {
+	shop, err := s.store.Shop(ctx, shopID)
+	if errors.Is(err, loopshop.ErrNotFound) {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop %s not found", shopID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create product: %w", err)
+	}
+	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
+		return nil, err
+	}
+	m, err := s.markets.Get(shop.Market)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if now.Before(shop.ProbationUntil) {
+		day := now.Truncate(24 * time.Hour)
+		n, err := s.store.ProductsCreatedSince(ctx, shop.ID, day)
+		if err != nil {
+			return nil, fmt.Errorf("create product: %w", err)
+		}
+		if n >= ProbationDailyListings {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "new shops may list %d products a day during their probation (until %s); this shop has reached that today, try again after %s UTC",
+				ProbationDailyListings, shop.ProbationUntil.Format("2 January 2006"), day.Add(24*time.Hour).Format("2 Jan 15:04"))
+		}
+	}
+	p := &Product{
+		ID: loopshop.NewID("prd", m.Code), ShopID: shop.ID, Market: m.Code, Handle: in.Handle,
+		Title: in.Title, Description: in.Description, DescriptionHTML: in.DescriptionHTML,
+		Category: in.Category, Brand: in.Brand, Tags: in.Tags, Options: in.Options,
+		Status: StatusDraft, AuditStatus: AuditNone, CreatedAt: now, UpdatedAt: now,
+	}
+	if publish {
+		p.Status, p.AuditStatus = StatusActivate, AuditApproved
+	}
+	for i, im := range in.Images {
+		p.Images = append(p.Images, Image{Position: i + 1, MediaKey: im.MediaKey, Alt: strings.TrimSpace(im.Alt)})
+	}
+	if len(p.Images) > 0 {
+		p.ImageKey = p.Images[0].MediaKey
+	}
+	var stock []*Adjustment
+	for _, k := range in.SKUs {
+		sku := SKU{ID: loopshop.NewID("sku", m.Code), SellerSKU: k.SellerSKU, Options: k.Options, Price: money.New(k.Price, m.Currency),
+			WeightGrams: k.WeightGrams, Barcode: strings.TrimSpace(k.Barcode)}
+		if k.CompareAtPrice > 0 {
+			c := money.New(k.CompareAtPrice, m.Currency)
+			sku.CompareAt = &c
+		}
+		p.SKUs = append(p.SKUs, sku)
+		if k.Stock != nil && *k.Stock > 0 {
+			stock = append(stock, &Adjustment{ID: loopshop.NewID("adj", m.Code), SKUID: sku.ID, Delta: *k.Stock, Received: *k.Stock,
+				Reason: ReasonRestock, Note: "initial stock", ActorID: actor.AccountID, CreatedAt: now})
+		}
+	}
+	if len(stock) > 0 {
+		whs, err := s.inv.Warehouses(ctx, shop.ID)
+		if err != nil {
+			return nil, fmt.Errorf("create product: %w", err)
+		}
+		if len(whs) == 0 || !whs[0].IsDefault {
+			return nil, loopshop.Invalid("skus", "the shop has no default warehouse to put the initial stock in; add a warehouse first")
+		}
+		for _, a := range stock {
+			a.WarehouseID = whs[0].ID
+		}
+	}
+	if err := s.store.CreateProduct(ctx, p, stock); err != nil {
+		if errors.Is(err, loopshop.ErrAlreadyExists) {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "the shop already has a product with handle %q or one of these seller SKUs; change them or update that product", in.Handle)
+		}
+		return nil, fmt.Errorf("create product: %w", err)
+	}
+	return p, nil
+}

@@ -1,0 +1,120 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/sqlstore/sqltest"
+)
+
+func TestProductWithOptionsImagesAndStockRoundTrips(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		cat, seller, first := seedSKU(t, r)
+		shopID := first.ShopID
+		ten, two := int64(10), int64(2)
+		in := catalog.NewProduct{
+			Handle: "linen-shirt", Title: "Linen shirt", Description: "Breathable.", DescriptionHTML: "<p>Breathable.</p>",
+			Category: "apparel", Brand: "Loom", Tags: []string{"summer", "linen"},
+			Options: []catalog.Option{{Name: "Size", Values: []string{"S", "M"}}, {Name: "Colour", Values: []string{"Sand"}}},
+			Images:  []catalog.NewImage{{MediaKey: "products/a.png", Alt: "front"}, {MediaKey: "products/b.png"}},
+			SKUs: []catalog.NewSKU{
+				{SellerSKU: "LS-S", Options: []string{"S", "Sand"}, Price: 3500, CompareAtPrice: 4500, WeightGrams: 300, Barcode: "5012345678900", Stock: &ten},
+				{SellerSKU: "LS-M", Options: []string{"M", "Sand"}, Price: 3500, Stock: &two},
+			},
+		}
+		p, err := cat.CreateProduct(ctx, seller, shopID, in, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := cat.Product(ctx, nil, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(p, got); diff != "" {
+			t.Errorf("product read back differs (-created +read):\n%s", diff)
+		}
+		if got.SKUs[0].CompareAt == nil || *got.SKUs[0].CompareAt != money.New(4500, "GBP") {
+			t.Errorf("compare-at = %v", got.SKUs[0].CompareAt)
+		}
+		stock, err := cat.StockOfProduct(ctx, seller, p.ID)
+		if err != nil || len(stock) != 2 || stock[0].Available+stock[1].Available != 12 {
+			t.Fatalf("initial stock = %+v, %v; want 10 + 2 available", stock, err)
+		}
+
+		in.SKUs[0].Stock, in.SKUs[1].Stock = nil, nil
+		_, err = cat.CreateProduct(ctx, seller, shopID, in, true)
+		if loopshop.ErrorCode(err) != loopshop.ECONFLICT || !strings.Contains(err.Error(), `handle "linen-shirt"`) {
+			t.Errorf("second product with the same handle: %v", err)
+		}
+	})
+}
+
+func TestListingRulesNameTheField(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		cat, seller, first := seedSKU(t, r)
+		base := func() catalog.NewProduct {
+			return catalog.NewProduct{Title: "Cap", Category: "apparel",
+				Options: []catalog.Option{{Name: "Size", Values: []string{"S", "M"}}},
+				SKUs:    []catalog.NewSKU{{Options: []string{"S"}, Price: 100}, {Options: []string{"M"}, Price: 100}}}
+		}
+		tests := []struct {
+			name  string
+			edit  func(*catalog.NewProduct)
+			field string
+		}{
+			{"four options", func(p *catalog.NewProduct) {
+				p.Options = append(p.Options, catalog.Option{Name: "A", Values: []string{"1"}}, catalog.Option{Name: "B", Values: []string{"1"}}, catalog.Option{Name: "C", Values: []string{"1"}})
+			}, "options"},
+			{"unknown option value", func(p *catalog.NewProduct) { p.SKUs[1].Options = []string{"XL"} }, "skus[1].options"},
+			{"same combination twice", func(p *catalog.NewProduct) { p.SKUs[1].Options = []string{"S"} }, "skus[1].options"},
+			{"duplicate option value", func(p *catalog.NewProduct) { p.Options[0].Values = []string{"S", "S"} }, "options[0].values[1]"},
+			{"compare-at below price", func(p *catalog.NewProduct) { p.SKUs[0].CompareAtPrice = 50 }, "skus[0].compare_at_price"},
+			{"bad handle", func(p *catalog.NewProduct) { p.Handle = "Not A Handle" }, "handle"},
+			{"duplicate seller SKU", func(p *catalog.NewProduct) { p.SKUs[0].SellerSKU, p.SKUs[1].SellerSKU = "X", "X" }, "skus[1].seller_sku"},
+			{"missing option values", func(p *catalog.NewProduct) { p.SKUs[0].Options = nil }, "skus[0].options"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				in := base()
+				tt.edit(&in)
+				_, err := cat.CreateProduct(ctx, seller, first.ShopID, in, false)
+				if loopshop.ErrorCode(err) != loopshop.EINVALID || loopshop.ErrorField(err) != tt.field {
+					t.Errorf("got %v (field %q), want invalid %s", err, loopshop.ErrorField(err), tt.field)
+				}
+			})
+		}
+	})
+}
+
+func TestProbationCapsNewListingsPerDay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lists 100 products")
+	}
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		cat, seller, first := seedSKU(t, r) // one product listed already
+		for i := 1; i < catalog.ProbationDailyListings; i++ {
+			if _, err := cat.CreateProduct(ctx, seller, first.ShopID, catalog.NewProduct{Title: fmt.Sprintf("Item %d", i), Category: "home",
+				SKUs: []catalog.NewSKU{{Price: 100}}}, false); err != nil {
+				t.Fatalf("listing %d: %v", i, err)
+			}
+		}
+		_, err := cat.CreateProduct(ctx, seller, first.ShopID, catalog.NewProduct{Title: "One too many", Category: "home", SKUs: []catalog.NewSKU{{Price: 100}}}, false)
+		if loopshop.ErrorCode(err) != loopshop.ECONFLICT || !strings.Contains(err.Error(), "100 products a day during their probation") {
+			t.Errorf("listing 101 on probation: %v", err)
+		}
+	})
+}
+
