@@ -117,4 +117,3 @@ func TestProbationCapsNewListingsPerDay(t *testing.T) {
 		}
 	})
 }
-
