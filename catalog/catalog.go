@@ -203,6 +203,12 @@ type Store interface {
 	// CreateProduct stores a product with its SKUs and images and applies
 	// the initial stock adjustments, atomically.
 	CreateProduct(ctx context.Context, p *Product, stock []*Adjustment) error
+	// UpdateProduct stores p over the product last updated at prevUpdated
+	// (ErrChanged if it has been updated since), deletes the removed SKUs
+	// (*SKUInUseError if one has reserved or sold units) and sets stock,
+	// atomically.
+	UpdateProduct(ctx context.Context, p *Product, prevUpdated time.Time, removed []string, stock []StockTarget, actorID string) error
+	ProductByHandle(ctx context.Context, shopID, handle string) (*Product, error)
 	// ProductsCreatedSince counts the shop's products created at or after t.
 	ProductsCreatedSince(ctx context.Context, shopID string, t time.Time) (int, error)
 	Product(ctx context.Context, id string) (*Product, error)

@@ -238,3 +238,139 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 	}
 	return p, nil
 }
+
+// UpdateProduct replaces a product's listing with in. SKUs are matched to
+// the existing ones by seller SKU, else by option values, and keep their
+// IDs (and so their stock and sales); SKUs left out are removed, unless
+// checkouts hold or sold units of them. A SKU's Stock, when given, sets
+// what is available in the default warehouse.
+func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id string, in NewProduct) (*Product, error) {
+	old, err := s.store.Product(ctx, id)
+	if errors.Is(err, loopshop.ErrNotFound) {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "product %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update product: %w", err)
+	}
+	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "product", Market: old.Market, ShopID: old.ShopID}); err != nil {
+		return nil, err
+	}
+	if old.Status == StatusDeleted {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "product %s is deleted; list it anew", id)
+	}
+	m, err := s.markets.Get(old.Market)
+	if err != nil {
+		return nil, err
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	p := *old
+	p.Handle, p.Title, p.Description, p.DescriptionHTML = in.Handle, in.Title, in.Description, in.DescriptionHTML
+	p.Category, p.Brand, p.Tags, p.Options = in.Category, in.Brand, in.Tags, in.Options
+	p.Images, p.ImageKey, p.SKUs, p.UpdatedAt = nil, "", nil, now
+	for i, im := range in.Images {
+		p.Images = append(p.Images, Image{Position: i + 1, MediaKey: im.MediaKey, Alt: strings.TrimSpace(im.Alt)})
+	}
+	if len(p.Images) > 0 {
+		p.ImageKey = p.Images[0].MediaKey
+	}
+	bySeller, byOptions := map[string]SKU{}, map[string]SKU{}
+	for _, k := range old.SKUs {
+		if k.SellerSKU != "" {
+			bySeller[k.SellerSKU] = k
+		}
+		byOptions[strings.Join(k.Options, "\x00")] = k
+	}
+	kept := map[string]bool{}
+	var stock []StockTarget
+	for _, k := range in.SKUs {
+		prev, ok := bySeller[k.SellerSKU]
+		if !ok || k.SellerSKU == "" {
+			prev, ok = byOptions[strings.Join(k.Options, "\x00")]
+		}
+		if ok && kept[prev.ID] {
+			ok = false
+		}
+		sku := SKU{ID: loopshop.NewID("sku", m.Code), SellerSKU: k.SellerSKU, Options: k.Options, Price: money.New(k.Price, m.Currency),
+			WeightGrams: k.WeightGrams, Barcode: strings.TrimSpace(k.Barcode)}
+		if ok {
+			sku.ID = prev.ID
+			kept[prev.ID] = true
+		}
+		if k.CompareAtPrice > 0 {
+			c := money.New(k.CompareAtPrice, m.Currency)
+			sku.CompareAt = &c
+		}
+		p.SKUs = append(p.SKUs, sku)
+		if k.Stock != nil {
+			stock = append(stock, StockTarget{SKUID: sku.ID, Available: *k.Stock})
+		}
+	}
+	var removed []string
+	for _, k := range old.SKUs {
+		if !kept[k.ID] {
+			removed = append(removed, k.ID)
+		}
+	}
+	if len(stock) > 0 {
+		whs, err := s.inv.Warehouses(ctx, old.ShopID)
+		if err != nil {
+			return nil, fmt.Errorf("update product: %w", err)
+		}
+		if len(whs) == 0 || !whs[0].IsDefault {
+			return nil, loopshop.Invalid("skus", "the shop has no default warehouse to put stock in; add a warehouse first")
+		}
+		for i := range stock {
+			stock[i].WarehouseID = whs[0].ID
+			stock[i].AdjustmentID = loopshop.NewID("adj", m.Code)
+		}
+	}
+	err = s.store.UpdateProduct(ctx, &p, old.UpdatedAt, removed, stock, actor.AccountID)
+	var busy *SKUInUseError
+	switch {
+	case errors.As(err, &busy):
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "SKU %s cannot be removed: checkouts hold or have sold units of it; keep it and set its stock to 0 instead", busy.SKUID)
+	case errors.Is(err, ErrChanged):
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "product %s was changed by someone else while you edited it; reload it and apply your change again", id)
+	case errors.Is(err, loopshop.ErrAlreadyExists):
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "another product of the shop already has handle %q or one of these seller SKUs", in.Handle)
+	case err != nil:
+		return nil, fmt.Errorf("update product: %w", err)
+	}
+	return &p, nil
+}
+
+// StockTarget sets what is available of a SKU in a warehouse.
+type StockTarget struct {
+	SKUID        string
+	WarehouseID  string
+	Available    int64
+	AdjustmentID string
+}
+
+// SKUInUseError is the store's refusal to delete a SKU with reserved or
+// sold units.
+type SKUInUseError struct{ SKUID string }
+
+func (e *SKUInUseError) Error() string { return "SKU " + e.SKUID + " has reserved or sold units" }
+
+// ErrChanged is the store's answer when the row changed since it was read.
+var ErrChanged = errors.New("changed since read")
+
+// ProductByHandle returns the shop's product with the given handle.
+func (s *Service) ProductByHandle(ctx context.Context, actor *identity.Actor, shopID, handle string) (*Product, error) {
+	shop, err := s.Shop(ctx, shopID)
+	if err != nil {
+		return nil, err
+	}
+	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
+		return nil, err
+	}
+	p, err := s.store.ProductByHandle(ctx, shopID, handle)
+	if errors.Is(err, loopshop.ErrNotFound) {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "the shop has no product with handle %q", handle)
+	}
+	return p, err
+}

@@ -111,6 +111,99 @@ func insertSKU(ctx context.Context, tx *Tx, p *catalog.Product, k *catalog.SKU, 
 	return err
 }
 
+func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, prevUpdated time.Time, removed []string, stock []catalog.StockTarget, actorID string) error {
+	db, err := s.r.ForMarket(p.Market)
+	if err != nil {
+		return err
+	}
+	options, err := json.Marshal(p.Options)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `UPDATE products SET handle = ?, title = ?, description = ?, description_html = ?, category = ?, brand = ?, tags = ?, options = ?,
+				status = ?, audit_status = ?, image_key = ?, updated_at = ? WHERE id = ? AND updated_at = ?`,
+			p.Handle, p.Title, p.Description, p.DescriptionHTML, p.Category, p.Brand, strings.Join(p.Tags, ","), string(options),
+			p.Status, p.AuditStatus, p.ImageKey, p.UpdatedAt, p.ID, prevUpdated)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return catalog.ErrChanged
+		}
+		for _, id := range removed {
+			n, err := tx.Exec(ctx, `DELETE FROM skus WHERE id = ? AND NOT EXISTS (SELECT 1 FROM inventory WHERE sku_id = ? AND (reserved > 0 OR sold > 0))`, id, id)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return &catalog.SKUInUseError{SKUID: id}
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM product_images WHERE product_id = ?`, p.ID); err != nil {
+			return err
+		}
+		for _, im := range p.Images {
+			if _, err := tx.Exec(ctx, `INSERT INTO product_images (product_id, position, media_key, alt) VALUES (?, ?, ?, ?)`,
+				p.ID, im.Position, im.MediaKey, im.Alt); err != nil {
+				return err
+			}
+		}
+		// Clear seller SKUs first so that two SKUs swapping codes do not
+		// trip the unique index half-way.
+		if _, err := tx.Exec(ctx, `UPDATE skus SET seller_sku = '' WHERE product_id = ?`, p.ID); err != nil {
+			return err
+		}
+		for i, k := range p.SKUs {
+			var o [3]string
+			copy(o[:], k.Options)
+			var compareAt int64
+			if k.CompareAt != nil {
+				compareAt = k.CompareAt.Amount
+			}
+			n, err := tx.Exec(ctx, `UPDATE skus SET position = ?, seller_sku = ?, option1 = ?, option2 = ?, option3 = ?, price_amount = ?, compare_at_amount = ?,
+					weight_grams = ?, barcode = ? WHERE id = ? AND product_id = ?`,
+				i, k.SellerSKU, o[0], o[1], o[2], k.Price.Amount, compareAt, k.WeightGrams, k.Barcode, k.ID, p.ID)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				if err := insertSKU(ctx, tx, p, &k, i); err != nil {
+					return err
+				}
+			}
+		}
+		for _, t := range stock {
+			avail := t.Available
+			adj := &catalog.Adjustment{ID: t.AdjustmentID, SKUID: t.SKUID, WarehouseID: t.WarehouseID, Reason: catalog.ReasonImport,
+				Note: "set by a product update", ActorID: actorID, CreatedAt: p.UpdatedAt}
+			if _, err := adjustStock(ctx, tx, adj, &avail, p.UpdatedAt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *CatalogStore) ProductByHandle(ctx context.Context, shopID, handle string) (*catalog.Product, error) {
+	db, err := s.r.ForID(shopID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*catalog.Product
+	if err := db.Read().Query(ctx, `SELECT `+productColumns+` FROM products WHERE shop_id = ? AND handle = ? AND handle <> ''`, []any{shopID, handle}, func(rows *sql.Rows) error {
+		p, err := scanProduct(rows)
+		out = append(out, p)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, loopshop.ErrNotFound
+	}
+	return out[0], s.loadSKUs(ctx, db, out)
+}
+
 func (s *CatalogStore) ProductsCreatedSince(ctx context.Context, shopID string, t time.Time) (int, error) {
 	db, err := s.r.ForID(shopID)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
 )
@@ -114,6 +115,56 @@ func TestProbationCapsNewListingsPerDay(t *testing.T) {
 		_, err := cat.CreateProduct(ctx, seller, first.ShopID, catalog.NewProduct{Title: "One too many", Category: "home", SKUs: []catalog.NewSKU{{Price: 100}}}, false)
 		if loopshop.ErrorCode(err) != loopshop.ECONFLICT || !strings.Contains(err.Error(), "100 products a day during their probation") {
 			t.Errorf("listing 101 on probation: %v", err)
+		}
+	})
+}
+
+func TestUpdateProductKeepsSKUsAndTheirStock(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		cat, seller, first := seedSKU(t, r)
+		five := int64(5)
+		in := catalog.NewProduct{Handle: "tee", Title: "Tee", Category: "apparel",
+			Options: []catalog.Option{{Name: "Size", Values: []string{"S", "M"}}},
+			SKUs: []catalog.NewSKU{{SellerSKU: "TEE-S", Options: []string{"S"}, Price: 1000, Stock: &five},
+				{SellerSKU: "TEE-M", Options: []string{"M"}, Price: 1000}}}
+		p, err := cat.CreateProduct(ctx, seller, first.ShopID, in, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// New price, M dropped, L added, S's stock set to 7.
+		seven := int64(7)
+		in.Options[0].Values = []string{"S", "L"}
+		in.SKUs = []catalog.NewSKU{{SellerSKU: "TEE-S", Options: []string{"S"}, Price: 1200, Stock: &seven},
+			{SellerSKU: "TEE-L", Options: []string{"L"}, Price: 1300}}
+		up, err := cat.UpdateProduct(ctx, seller, p.ID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byHandle, err := cat.ProductByHandle(ctx, seller, first.ShopID, "tee")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(up, byHandle); diff != "" {
+			t.Errorf("updated product read back differs:\n%s", diff)
+		}
+		if byHandle.SKUs[0].ID != p.SKUs[0].ID || byHandle.SKUs[0].Price.Amount != 1200 || byHandle.SKUs[1].SellerSKU != "TEE-L" || len(byHandle.SKUs) != 2 {
+			t.Errorf("SKUs after update = %+v; want TEE-S kept with its ID at 12.00, TEE-L added, TEE-M gone", byHandle.SKUs)
+		}
+		stock, _ := cat.StockOfProduct(ctx, seller, p.ID)
+		if len(stock) != 1 || stock[0].SKUID != p.SKUs[0].ID || stock[0].Available != 7 {
+			t.Errorf("stock after update = %+v; want TEE-S with 7", stock)
+		}
+		hist, _ := cat.StockHistory(ctx, seller, p.SKUs[0].ID, 10)
+		if len(hist) != 2 || hist[0].Delta != 2 || hist[0].Reason != catalog.ReasonImport {
+			t.Errorf("history = %+v; want the initial 5 then +2 by the update", hist)
+		}
+
+		// An update based on a stale read is refused, not silently merged.
+		stranger := &identity.Actor{AccountID: "acc_gb_x", Market: "GB"}
+		if _, err := cat.UpdateProduct(ctx, stranger, p.ID, in); loopshop.ErrorCode(err) != loopshop.ENOTFOUND {
+			t.Errorf("stranger update: %v", err)
 		}
 	})
 }

@@ -55,45 +55,54 @@ func (s *CatalogStore) SKU(ctx context.Context, skuID string) (*catalog.SKURef, 
 	return &k, nil
 }
 
-// AdjustStock locks the stock row first (an UPDATE that changes nothing
-// but takes the row lock on PostgreSQL; SQLite's single writer already
-// serialises), so the level it computes from cannot change under it.
+// AdjustStock applies one adjustment in its own transaction.
 func (s *CatalogStore) AdjustStock(ctx context.Context, market string, adj *catalog.Adjustment, setAvailable *int64, now time.Time) (*catalog.Stock, error) {
 	db, err := s.r.ForMarket(market)
 	if err != nil {
 		return nil, err
 	}
-	var st catalog.Stock
+	var st *catalog.Stock
 	err = db.WriteTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO inventory (sku_id, warehouse_id, updated_at) VALUES (?, ?, ?) ON CONFLICT (sku_id, warehouse_id) DO NOTHING`,
-			adj.SKUID, adj.WarehouseID, now); err != nil {
-			return err
-		}
-		if err := tx.Get(ctx, `UPDATE inventory SET updated_at = ? WHERE sku_id = ? AND warehouse_id = ? RETURNING received, reserved, sold`,
-			[]any{now, adj.SKUID, adj.WarehouseID}, &st.Received, &st.Reserved, &st.Sold); err != nil {
-			return err
-		}
-		available := st.Received - st.Reserved - st.Sold
-		if setAvailable != nil {
-			adj.Delta = *setAvailable - available
-		}
-		if available+adj.Delta < 0 {
-			return &catalog.NotEnoughStockError{Available: available, Reserved: st.Reserved, Requested: -adj.Delta}
-		}
-		st.Received += adj.Delta
-		adj.Received = st.Received
-		if _, err := tx.Exec(ctx, `UPDATE inventory SET received = ?, updated_at = ? WHERE sku_id = ? AND warehouse_id = ?`,
-			st.Received, now, adj.SKUID, adj.WarehouseID); err != nil {
-			return err
-		}
-		return insertAdjustment(ctx, tx, adj)
+		st, err = adjustStock(ctx, tx, adj, setAvailable, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	st.SKUID, st.WarehouseID, st.UpdatedAt = adj.SKUID, adj.WarehouseID, now
-	st.Available = st.Received - st.Reserved - st.Sold
-	return &st, nil
+	return st, nil
+}
+
+// adjustStock locks the stock row first (an UPDATE that changes nothing
+// but takes the row lock on PostgreSQL; SQLite's single writer already
+// serialises), so the level it computes from cannot change under it.
+func adjustStock(ctx context.Context, tx *Tx, adj *catalog.Adjustment, setAvailable *int64, now time.Time) (*catalog.Stock, error) {
+	st := &catalog.Stock{SKUID: adj.SKUID, WarehouseID: adj.WarehouseID, UpdatedAt: now}
+	if _, err := tx.Exec(ctx, `INSERT INTO inventory (sku_id, warehouse_id, updated_at) VALUES (?, ?, ?) ON CONFLICT (sku_id, warehouse_id) DO NOTHING`,
+		adj.SKUID, adj.WarehouseID, now); err != nil {
+		return nil, err
+	}
+	if err := tx.Get(ctx, `UPDATE inventory SET updated_at = ? WHERE sku_id = ? AND warehouse_id = ? RETURNING received, reserved, sold`,
+		[]any{now, adj.SKUID, adj.WarehouseID}, &st.Received, &st.Reserved, &st.Sold); err != nil {
+		return nil, err
+	}
+	available := st.Received - st.Reserved - st.Sold
+	if setAvailable != nil {
+		adj.Delta = *setAvailable - available
+	}
+	if available+adj.Delta < 0 {
+		return nil, &catalog.NotEnoughStockError{Available: available, Reserved: st.Reserved, Requested: -adj.Delta}
+	}
+	st.Received += adj.Delta
+	st.Available = available + adj.Delta
+	adj.Received = st.Received
+	if adj.Delta == 0 {
+		return st, nil // nothing changed: no history entry
+	}
+	if _, err := tx.Exec(ctx, `UPDATE inventory SET received = ?, updated_at = ? WHERE sku_id = ? AND warehouse_id = ?`,
+		st.Received, now, adj.SKUID, adj.WarehouseID); err != nil {
+		return nil, err
+	}
+	return st, insertAdjustment(ctx, tx, adj)
 }
 
 func (s *CatalogStore) StockOfProduct(ctx context.Context, productID string) ([]*catalog.Stock, error) {
