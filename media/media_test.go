@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"image"
 	"image/png"
 	"io"
@@ -16,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/media"
 )
@@ -418,25 +416,3 @@ func FuzzKey(f *testing.F) {
 		}
 	})
 }
-
-func TestFormatLimitInMessage(t *testing.T) {
-	for limit, want := range map[int64]string{
-		5 << 20:  "5 MiB",
-		1 << 10:  "1 KiB",
-		1500:     "1500 bytes",
-		3 << 30:  "3 GiB",
-		1:        "1 byte",
-		10 << 20: "10 MiB",
-	} {
-		_, body, err := media.Accept(bytes.NewReader(append(pngBytes(t), make([]byte, limit)...)), limit, media.PNG)
-		if err == nil {
-			_, err = io.Copy(io.Discard, body)
-		}
-		if msg := loopshop.ErrorMessage(err); !strings.Contains(msg, "limit of "+want) {
-			t.Errorf("limit %d: message %q, want it to say %q", limit, msg, want)
-		}
-	}
-}
-
-var _ = fmt.Sprint
-var _ = cmp.Diff
