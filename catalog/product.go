@@ -26,9 +26,9 @@ const (
 
 var handleRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,254}$`)
 
-// validate checks a listing and trims it in place. The message of each
+// Validate checks a listing and trims it in place. The message of each
 // error names the field so a form or an import can point at it.
-func (in *NewProduct) validate() error {
+func (in *NewProduct) Validate() error {
 	in.Title = strings.TrimSpace(in.Title)
 	in.Description = strings.TrimSpace(in.Description)
 	in.Category = strings.TrimSpace(in.Category)
@@ -174,7 +174,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 	if err != nil {
 		return nil, err
 	}
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -262,7 +262,7 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 	if err != nil {
 		return nil, err
 	}
-	if err := in.validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	now := s.now()

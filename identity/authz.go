@@ -129,3 +129,14 @@ func kindOr(kind string) string {
 	}
 	return kind
 }
+
+// System returns the actor of the platform itself: tools run by an
+// operator on the server (imports, migrations of data, demo seeding) act
+// as an admin cleared for every market. It is never the actor of a request.
+func System(markets []string) *Actor {
+	cleared := make(map[string]bool, len(markets))
+	for _, m := range markets {
+		cleared[m] = true
+	}
+	return &Actor{AccountID: "system", DisplayName: "loopshop", StaffRoles: []StaffRole{RoleAdmin}, ClearedMarkets: cleared}
+}

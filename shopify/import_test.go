@@ -1,0 +1,137 @@
+package shopify_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/shopify"
+	"github.com/loopshop/loopshop/sqlstore"
+	"github.com/loopshop/loopshop/sqlstore/sqltest"
+)
+
+// realFile finds a file of the shared Shopify samples, beside the checkout.
+func realFile(t *testing.T, name string) []byte {
+	t.Helper()
+	for _, dir := range []string{"../shopifycsv/testdata/real", "../../shared/data/shopify-csv"} {
+		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+			return b
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("sample %s not found; CI has shared/ beside the checkout", name)
+	}
+	t.Skipf("sample %s not found (shared/data/shopify-csv is not beside this checkout)", name)
+	return nil
+}
+
+type fixture struct {
+	im     *shopify.Importer
+	cat    *catalog.Service
+	seller *identity.Actor
+	shop   *catalog.Shop
+}
+
+func newFixture(t *testing.T, engine string) fixture {
+	t.Helper()
+	ctx := context.Background()
+	r := sqltest.Router(t, engine)
+	ids := identity.NewService(sqlstore.NewIdentityStore(r), r.Markets(), "k", 3600e9)
+	acc, err := ids.SignUp(ctx, identity.SignUp{Market: "GB", Email: "importer@example.com", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seller := &identity.Actor{AccountID: acc.ID, Market: "GB"}
+	cat := catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets())
+	shop, err := cat.CreateShop(ctx, seller, catalog.NewShop{Name: "Imported Goods"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seller.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
+	return fixture{im: &shopify.Importer{Catalog: cat, Markets: r.Markets()}, cat: cat, seller: seller, shop: shop}
+}
+
+// The expected counts were taken with Python's csv module, independently
+// of the importer (see shopifycsv's tests).
+var samples = []struct {
+	file               string
+	products, variants int
+}{
+	{"apparel.csv", 20, 22},
+	{"home-and-garden.csv", 20, 21},
+	{"jewelery.csv", 20, 23},
+}
+
+func TestImportRealFilesExactlyAndIdempotently(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		for _, s := range samples {
+			t.Run(s.file, func(t *testing.T) {
+				f := newFixture(t, engine)
+				data := realFile(t, s.file)
+				dry, err := f.im.ImportCSV(ctx, f.seller, f.shop.ID, bytes.NewReader(data), shopify.ImportOptions{DryRun: true})
+				if err != nil || !dry.OK() || dry.Products != s.products || dry.Variants != s.variants || dry.Created != 0 {
+					t.Fatalf("dry run = %+v, %v; want %d products, %d variants, nothing written", dry, err, s.products, s.variants)
+				}
+				var ticks int
+				rep, err := f.im.ImportCSV(ctx, f.seller, f.shop.ID, bytes.NewReader(data), shopify.ImportOptions{Progress: func(done, total int) { ticks++ }})
+				if err != nil {
+					t.Fatalf("import: %v (report %+v)", err, rep)
+				}
+				if rep.Created != s.products || rep.Updated != 0 || ticks != s.products {
+					t.Errorf("first import: created %d, updated %d, %d progress ticks; want %d created", rep.Created, rep.Updated, ticks, s.products)
+				}
+				again, err := f.im.ImportCSV(ctx, f.seller, f.shop.ID, bytes.NewReader(data), shopify.ImportOptions{})
+				if err != nil || again.Created != 0 || again.Updated != s.products {
+					t.Errorf("second import = %+v, %v; want every product updated, none created", again, err)
+				}
+				// Every variant became a SKU, once.
+				skus := 0
+				for _, h := range rep.Imported {
+					p, err := f.cat.ProductByHandle(ctx, f.seller, f.shop.ID, h)
+					if err != nil {
+						t.Fatal(err)
+					}
+					skus += len(p.SKUs)
+				}
+				if skus != s.variants {
+					t.Errorf("%d SKUs in the catalogue, want %d", skus, s.variants)
+				}
+			})
+		}
+	})
+}
+
+func TestBadFileImportsNothing(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		f := newFixture(t, engine)
+		csv := "Handle,Title,Variant Price,Variant SKU\r\n" +
+			"good-one,Good one,12.50,G-1\r\n" +
+			"bad-one,Bad one,12,50,B-1\r\n"
+		rep, err := f.im.ImportCSV(ctx, f.seller, f.shop.ID, strings.NewReader(csv), shopify.ImportOptions{})
+		if loopshop.ErrorCode(err) != loopshop.EUNPROCESSABLE {
+			t.Fatalf("import of a file with a bad row: %v, want unprocessable", err)
+		}
+		if rep == nil || len(rep.Errors) == 0 || rep.Errors[0].Line != 3 {
+			t.Fatalf("report = %+v; want the bad row reported at line 3", rep)
+		}
+		if _, err := f.cat.ProductByHandle(ctx, f.seller, f.shop.ID, "good-one"); loopshop.ErrorCode(err) != loopshop.ENOTFOUND {
+			t.Errorf("the good product of a refused file was imported: %v", err)
+		}
+	})
+}
+
+func TestHandleNormalises(t *testing.T) {
+	for in, want := range map[string]string{"Ocean-Blue_Shirt": "ocean-blue-shirt", "  Été 2024 ": "ete-2024", "--x--": "x"} {
+		if got := shopify.Handle(in); got != want {
+			t.Errorf("Handle(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
