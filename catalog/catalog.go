@@ -209,6 +209,10 @@ type Store interface {
 	// atomically.
 	UpdateProduct(ctx context.Context, p *Product, prevUpdated time.Time, removed []string, stock []StockTarget, actorID string) error
 	ProductByHandle(ctx context.Context, shopID, handle string) (*Product, error)
+	// ProductsByShop lists a shop's products, newest first, of one status
+	// or (status "") of any status but DELETED, after the cursor r.After
+	// (an ID), fetching r.Limit+1.
+	ProductsByShop(ctx context.Context, shopID, status string, r page.Request) ([]*Product, error)
 	// ProductsCreatedSince counts the shop's products created at or after t.
 	ProductsCreatedSince(ctx context.Context, shopID string, t time.Time) (int, error)
 	Product(ctx context.Context, id string) (*Product, error)
@@ -357,6 +361,42 @@ func (s *Service) Browse(ctx context.Context, marketCode string, r page.Request)
 	items, err := s.store.ProductsByStatus(ctx, m.Code, StatusActivate, r)
 	if err != nil {
 		return page.Page[*Product]{}, fmt.Errorf("browse: %w", err)
+	}
+	return page.Make(items, r, func(p *Product) string { return p.ID }), nil
+}
+
+// ShopTab lists a shop's live products, newest first: the shop tab of its
+// profile, public.
+func (s *Service) ShopTab(ctx context.Context, shopID string, r page.Request) (page.Page[*Product], error) {
+	shop, err := s.Shop(ctx, shopID)
+	if err != nil {
+		return page.Page[*Product]{}, err
+	}
+	items, err := s.store.ProductsByShop(ctx, shop.ID, StatusActivate, r)
+	if err != nil {
+		return page.Page[*Product]{}, fmt.Errorf("shop tab: %w", err)
+	}
+	return page.Make(items, r, func(p *Product) string { return p.ID }), nil
+}
+
+// SellerProducts lists a shop's products of any status (or of status, if
+// not empty) for those who may write them: Seller Center's product list.
+func (s *Service) SellerProducts(ctx context.Context, actor *identity.Actor, shopID, status string, r page.Request) (page.Page[*Product], error) {
+	shop, err := s.Shop(ctx, shopID)
+	if err != nil {
+		return page.Page[*Product]{}, err
+	}
+	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
+		return page.Page[*Product]{}, err
+	}
+	switch status {
+	case "", StatusDraft, StatusPending, StatusFailed, StatusActivate, StatusSellerDeactivated, StatusPlatformDeactivated, StatusFreeze, StatusDeleted:
+	default:
+		return page.Page[*Product]{}, loopshop.Invalid("status", "unknown product status %q", status)
+	}
+	items, err := s.store.ProductsByShop(ctx, shop.ID, status, r)
+	if err != nil {
+		return page.Page[*Product]{}, fmt.Errorf("seller products: %w", err)
 	}
 	return page.Make(items, r, func(p *Product) string { return p.ID }), nil
 }

@@ -204,6 +204,36 @@ func (s *CatalogStore) ProductByHandle(ctx context.Context, shopID, handle strin
 	return out[0], s.loadSKUs(ctx, db, out)
 }
 
+func (s *CatalogStore) ProductsByShop(ctx context.Context, shopID, status string, r page.Request) ([]*catalog.Product, error) {
+	db, err := s.r.ForID(shopID)
+	if err != nil {
+		return nil, err
+	}
+	query := `SELECT ` + productColumns + ` FROM products WHERE shop_id = ?`
+	args := []any{shopID}
+	if status != "" {
+		query += ` AND status = ?`
+		args = append(args, status)
+	} else {
+		query += ` AND status <> 'DELETED'`
+	}
+	if r.After != "" {
+		query += ` AND id < ?`
+		args = append(args, r.After)
+	}
+	query += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, r.Limit+1)
+	var out []*catalog.Product
+	if err := db.Read().Query(ctx, query, args, func(rows *sql.Rows) error {
+		p, err := scanProduct(rows)
+		out = append(out, p)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	return out, s.loadSKUs(ctx, db, out)
+}
+
 func (s *CatalogStore) ProductsCreatedSince(ctx context.Context, shopID string, t time.Time) (int, error) {
 	db, err := s.r.ForID(shopID)
 	if err != nil {
