@@ -47,6 +47,8 @@ type ImportOptions struct {
 
 // Report says what an import did, or would do.
 type Report struct {
+	// DryRun reports what a real run would do: Created and Updated count
+	// what it would create and update.
 	DryRun   bool                  `json:"dry_run"`
 	Rows     int                   `json:"rows"`
 	Products int                   `json:"products"`
@@ -89,9 +91,21 @@ func (im *Importer) ImportCSV(ctx context.Context, actor *identity.Actor, shopID
 			rep.Errors = append(rep.Errors, shopifycsv.RowError{Line: p.Line, Handle: p.Handle, Column: loopshop.ErrorField(err), Message: loopshop.ErrorMessage(err)})
 		}
 	}
-	if !rep.OK() || opt.DryRun {
-		if !rep.OK() && !opt.DryRun {
-			return rep, loopshop.Errorf(loopshop.EUNPROCESSABLE, "the file has %d problems; nothing was imported. Fix the rows listed and import it again", len(rep.Errors))
+	if !rep.OK() && !opt.DryRun {
+		return rep, loopshop.Errorf(loopshop.EUNPROCESSABLE, "the file has %s; nothing was imported. Fix the rows listed and import it again", plural(len(rep.Errors), "problem"))
+	}
+	if opt.DryRun {
+		// Say what a real run would do: which handles exist already.
+		for _, in := range listings {
+			_, err := im.Catalog.ProductByHandle(ctx, actor, shop.ID, in.Handle)
+			switch {
+			case err == nil:
+				rep.Updated++
+			case loopshop.ErrorCode(err) == loopshop.ENOTFOUND:
+				rep.Created++
+			default:
+				return rep, err
+			}
 		}
 		return rep, nil
 	}
@@ -187,4 +201,11 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -76,8 +76,11 @@ func TestImportRealFilesExactlyAndIdempotently(t *testing.T) {
 				f := newFixture(t, engine)
 				data := realFile(t, s.file)
 				dry, err := f.im.ImportCSV(ctx, f.seller, f.shop.ID, bytes.NewReader(data), shopify.ImportOptions{DryRun: true})
-				if err != nil || !dry.OK() || dry.Products != s.products || dry.Variants != s.variants || dry.Created != 0 {
-					t.Fatalf("dry run = %+v, %v; want %d products, %d variants, nothing written", dry, err, s.products, s.variants)
+				if err != nil || !dry.OK() || dry.Products != s.products || dry.Variants != s.variants || dry.Created != s.products || len(dry.Imported) != 0 {
+					t.Fatalf("dry run = %+v, %v; want %d products, %d variants, all to be created, nothing written", dry, err, s.products, s.variants)
+				}
+				if _, err := f.cat.ProductByHandle(ctx, f.seller, f.shop.ID, shopify.Handle("ocean-blue-shirt")); s.file == "apparel.csv" && loopshop.ErrorCode(err) != loopshop.ENOTFOUND {
+					t.Fatalf("the dry run wrote a product: %v", err)
 				}
 				var ticks int
 				rep, err := f.im.ImportCSV(ctx, f.seller, f.shop.ID, bytes.NewReader(data), shopify.ImportOptions{Progress: func(done, total int) { ticks++ }})

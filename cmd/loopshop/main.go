@@ -3,6 +3,8 @@
 //
 //	loopshop serve [--demo] [--addr host:port] [--config file.json]
 //	loopshop migrate [--config file.json]
+//	loopshop import shopify-csv --shop ID --file F.csv [--dry-run]
+//	loopshop export shopify-csv --shop ID [--file F.csv]
 //	loopshop version
 //
 // main is thin: the work is done by Main, which end-to-end tests start
@@ -37,6 +39,10 @@ const usage = `loopshop: closed-loop social commerce.
 Usage:
   loopshop serve [flags]     run the HTTP server (API, web UI, metrics)
   loopshop migrate [flags]   bring every database's schema up to date
+  loopshop import shopify-csv --shop ID --file F.csv [--dry-run]
+                             import (upsert by handle) a Shopify product CSV
+  loopshop export shopify-csv --shop ID [--file F.csv]
+                             export a shop's catalogue as Shopify product CSV
   loopshop version           print the version
 
 Run "loopshop serve -h" for the flags. Settings come from, in order:
@@ -69,6 +75,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		}
 		defer m.Close()
 		return m.Migrate(ctx)
+	case "import", "export":
+		return runCatalogTransfer(ctx, args[0], args[1:], environ, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "loopshop", Version())
 		return nil
