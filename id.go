@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"encoding/binary"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -20,14 +21,45 @@ var idEncoding = base32.NewEncoding("0123456789abcdefghijklmnopqrstuv").WithPadd
 // another region.
 //
 // The part after the market is 48 bits of milliseconds followed by 80 random
-// bits, so IDs made later sort after IDs made earlier.
+// bits. Within one millisecond the random part counts up from the previous
+// ID's (as ULIDs do), so IDs made later in a process sort after IDs made
+// earlier, and serve as "newest first" pagination keys.
 func NewID(prefix, market string) string {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixMilli())<<16)
-	if _, err := rand.Read(b[6:]); err != nil {
-		panic("loopshop: no randomness: " + err.Error())
-	}
+	b := nextID()
 	return prefix + "_" + strings.ToLower(market) + "_" + idEncoding.EncodeToString(b[:])
+}
+
+var idState struct {
+	sync.Mutex
+	last [16]byte
+}
+
+func nextID() [16]byte {
+	ms := uint64(time.Now().UnixMilli())
+	idState.Lock()
+	defer idState.Unlock()
+	var b [16]byte
+	lastMS := binary.BigEndian.Uint64(idState.last[:8]) >> 16
+	if ms <= lastMS {
+		// Same (or an earlier, if the clock stepped back) millisecond:
+		// add one to the previous ID's 80 random bits.
+		b = idState.last
+		for i := 15; i >= 6; i-- {
+			b[i]++
+			if b[i] != 0 {
+				break
+			}
+		}
+	} else {
+		binary.BigEndian.PutUint64(b[:8], ms<<16)
+		if _, err := rand.Read(b[6:]); err != nil {
+			panic("loopshop: no randomness: " + err.Error())
+		}
+		// Leave room to count up within the millisecond.
+		b[6] &= 0x7f
+	}
+	idState.last = b
+	return b
 }
 
 // MarketOf returns the market an ID made by NewID belongs to, upper-cased

@@ -18,6 +18,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/linkpolicy"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/page"
@@ -89,19 +90,23 @@ type Product struct {
 	Description string `json:"description"`
 	// DescriptionHTML is the description as sanitised HTML, when the
 	// seller gave one.
-	DescriptionHTML string    `json:"description_html,omitempty"`
-	Category        string    `json:"category"`
-	Brand           string    `json:"brand,omitempty"`
-	Tags            []string  `json:"tags,omitempty"`
-	Status          string    `json:"status"`
-	AuditStatus     string    `json:"audit_status"`
-	ReviewNote      string    `json:"review_note,omitempty"`
-	Options         []Option  `json:"options,omitempty"`
-	Images          []Image   `json:"images,omitempty"`
-	ImageKey        string    `json:"image_key,omitempty"` // the first image's media key
-	SKUs            []SKU     `json:"skus"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	DescriptionHTML string   `json:"description_html,omitempty"`
+	Category        string   `json:"category"`
+	Brand           string   `json:"brand,omitempty"`
+	Tags            []string `json:"tags,omitempty"`
+	Status          string   `json:"status"`
+	AuditStatus     string   `json:"audit_status"`
+	ReviewNote      string   `json:"review_note,omitempty"`
+	Options         []Option `json:"options,omitempty"`
+	Images          []Image  `json:"images,omitempty"`
+	ImageKey        string   `json:"image_key,omitempty"` // the first image's media key
+	SKUs            []SKU    `json:"skus"`
+	// Warnings are the listing check's findings that did not refuse the
+	// listing (off-platform links before the market's cut-over date). They
+	// are reported when the listing is written, not stored.
+	Warnings  []string  `json:"warnings,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Option is a dimension products vary in ("Size": S, M, L). A product has
@@ -225,13 +230,18 @@ type Store interface {
 type Service struct {
 	store   Store
 	inv     InventoryStore
+	links   *linkpolicy.Policy
 	markets *market.Set
 	now     func() time.Time
 }
 
 // NewService returns a catalog Service.
 func NewService(store Store, markets *market.Set) *Service {
-	return &Service{store: store, inv: store, markets: markets, now: identity.Now}
+	links, err := linkpolicy.New(linkpolicy.Options{})
+	if err != nil {
+		panic("catalog: default link policy: " + err.Error())
+	}
+	return &Service{store: store, inv: store, links: links, markets: markets, now: identity.Now}
 }
 
 // CreateShop opens a shop in the actor's market with the actor as owner.

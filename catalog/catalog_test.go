@@ -100,10 +100,21 @@ func (e *env) seller(market, shopName string) (*identity.Actor, *catalog.Shop) {
 // skuSeq numbers seller SKUs, which must be unique within a shop.
 var skuSeq atomic.Int64
 
+// product returns a listing with one SKU per price; several SKUs vary in
+// a "Pack" option, as SKUs of one product must differ in their options.
 func product(title string, prices ...int64) catalog.NewProduct {
 	p := catalog.NewProduct{Title: title, Description: "A thing.", Category: "home"}
-	for _, price := range prices {
-		p.SKUs = append(p.SKUs, catalog.NewSKU{SellerSKU: fmt.Sprintf("SKU-%d", skuSeq.Add(1)), Price: price})
+	if len(prices) > 1 {
+		p.Options = []catalog.Option{{Name: "Pack"}}
+	}
+	for i, price := range prices {
+		k := catalog.NewSKU{SellerSKU: fmt.Sprintf("SKU-%d", skuSeq.Add(1)), Price: price}
+		if len(prices) > 1 {
+			v := fmt.Sprintf("pack of %d", i+1)
+			p.Options[0].Values = append(p.Options[0].Values, v)
+			k.Options = []string{v}
+		}
+		p.SKUs = append(p.SKUs, k)
 	}
 	return p
 }
@@ -116,6 +127,7 @@ func wantCode(t *testing.T, what string, err error, code string) {
 }
 
 func TestCreateShop(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)
@@ -167,6 +179,7 @@ func TestCreateShop(t *testing.T) {
 }
 
 func TestCreateShopRefusesMarketNotOpen(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		e := newEnv(t, engine)
 		_, err := e.catalog.CreateShop(context.Background(), e.account("IE"), catalog.NewShop{Name: "Dublin Books"})
@@ -178,6 +191,7 @@ func TestCreateShopRefusesMarketNotOpen(t *testing.T) {
 }
 
 func TestShopNameUniquePerMarket(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)
@@ -198,6 +212,7 @@ func TestShopNameUniquePerMarket(t *testing.T) {
 }
 
 func TestShopNotFound(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		e := newEnv(t, engine)
 		for _, id := range []string{"shp_gb_00000000000000000000000000", "shp_zz_00000000000000000000000000", "nope", ""} {
@@ -208,6 +223,7 @@ func TestShopNotFound(t *testing.T) {
 }
 
 func TestCreateProduct(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)
@@ -279,6 +295,7 @@ func TestCreateProduct(t *testing.T) {
 func (e *env) must(a *identity.Actor, _ *catalog.Shop) *identity.Actor { return a }
 
 func TestProductPriceInMarketCurrency(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)
@@ -309,6 +326,7 @@ func TestProductPriceInMarketCurrency(t *testing.T) {
 }
 
 func TestProductVisibility(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)
@@ -357,6 +375,7 @@ func TestProductVisibility(t *testing.T) {
 }
 
 func TestBrowse(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)
@@ -444,14 +463,16 @@ func TestBrowse(t *testing.T) {
 // A product's SKUs come back in the order the seller gave them: variants
 // ("S", "M", "L") must not shuffle between page loads.
 func TestProductKeepsSKUOrder(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)
 		owner, shop := e.seller("GB", "Tea Room")
-		in := catalog.NewProduct{Title: "T-shirt", Category: "fashion"}
+		sizes := []string{"XS", "S", "M", "L", "XL", "XXL", "3XL", "4XL"}
+		in := catalog.NewProduct{Title: "T-shirt", Category: "fashion", Options: []catalog.Option{{Name: "Size", Values: sizes}}}
 		var want []string
-		for _, size := range []string{"XS", "S", "M", "L", "XL", "XXL", "3XL", "4XL"} {
-			in.SKUs = append(in.SKUs, catalog.NewSKU{SellerSKU: "TEE-" + size, Price: 1500})
+		for _, size := range sizes {
+			in.SKUs = append(in.SKUs, catalog.NewSKU{SellerSKU: "TEE-" + size, Options: []string{size}, Price: 1500})
 			want = append(want, "TEE-"+size)
 		}
 		p, err := e.catalog.CreateProduct(ctx, owner, shop.ID, in, true)
@@ -491,6 +512,7 @@ func TestProductKeepsSKUOrder(t *testing.T) {
 // A seller SKU is the seller's own code for a variant and is unique in its
 // shop; reusing one is a conflict that says which code and where.
 func TestSellerSKUUniqueInShop(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)
@@ -505,7 +527,8 @@ func TestSellerSKUUniqueInShop(t *testing.T) {
 			t.Fatalf("same seller SKU in another shop: %v", err)
 		}
 		// SKUs without a code never clash.
-		blank := catalog.NewProduct{Title: "Loose tea", Category: "food", SKUs: []catalog.NewSKU{{Price: 100}, {Price: 200}}}
+		blank := catalog.NewProduct{Title: "Loose tea", Category: "food", Options: []catalog.Option{{Name: "Weight", Values: []string{"50 g", "100 g"}}},
+			SKUs: []catalog.NewSKU{{Options: []string{"50 g"}, Price: 100}, {Options: []string{"100 g"}, Price: 200}}}
 		for range 2 {
 			if _, err := e.catalog.CreateProduct(ctx, owner, shop.ID, blank, true); err != nil {
 				t.Fatalf("SKUs without seller SKU: %v", err)
@@ -517,12 +540,13 @@ func TestSellerSKUUniqueInShop(t *testing.T) {
 			skus  []catalog.NewSKU
 			field string
 		}{
-			{"reused from another product", []catalog.NewSKU{{SellerSKU: "TEA-2", Price: 100}, {SellerSKU: " TEA-1 ", Price: 100}}, "skus[1].seller_sku"},
-			{"twice in one product", []catalog.NewSKU{{SellerSKU: "TEA-3", Price: 100}, {SellerSKU: "TEA-3", Price: 200}}, "skus[1].seller_sku"},
+			{"reused from another product", []catalog.NewSKU{{SellerSKU: "TEA-2", Options: []string{"50 g"}, Price: 100}, {SellerSKU: " TEA-1 ", Options: []string{"100 g"}, Price: 100}}, "skus[1].seller_sku"},
+			{"twice in one product", []catalog.NewSKU{{SellerSKU: "TEA-3", Options: []string{"50 g"}, Price: 100}, {SellerSKU: "TEA-3", Options: []string{"100 g"}, Price: 200}}, "skus[1].seller_sku"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				_, err := e.catalog.CreateProduct(ctx, owner, shop.ID, catalog.NewProduct{Title: "Black tea", Category: "food", SKUs: tt.skus}, true)
+				in := catalog.NewProduct{Title: "Black tea", Category: "food", Options: []catalog.Option{{Name: "Weight", Values: []string{"50 g", "100 g"}}}, SKUs: tt.skus}
+				_, err := e.catalog.CreateProduct(ctx, owner, shop.ID, in, true)
 				if loopshop.ErrorCode(err) != loopshop.ECONFLICT && loopshop.ErrorCode(err) != loopshop.EINVALID {
 					t.Fatalf("CreateProduct: %v; want a conflict or invalid error", err)
 				}
@@ -538,6 +562,7 @@ func TestSellerSKUUniqueInShop(t *testing.T) {
 }
 
 func TestShopDetails(t *testing.T) {
+	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)

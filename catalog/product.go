@@ -178,6 +178,10 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 		return nil, err
 	}
 	now := s.now()
+	warnings, err := s.checkListingText(&in, m, now)
+	if err != nil {
+		return nil, err
+	}
 	if now.Before(shop.ProbationUntil) {
 		day := now.Truncate(24 * time.Hour)
 		n, err := s.store.ProductsCreatedSince(ctx, shop.ID, day)
@@ -193,7 +197,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 		ID: loopshop.NewID("prd", m.Code), ShopID: shop.ID, Market: m.Code, Handle: in.Handle,
 		Title: in.Title, Description: in.Description, DescriptionHTML: in.DescriptionHTML,
 		Category: in.Category, Brand: in.Brand, Tags: in.Tags, Options: in.Options,
-		Status: StatusDraft, AuditStatus: AuditNone, CreatedAt: now, UpdatedAt: now,
+		Status: StatusDraft, AuditStatus: AuditNone, CreatedAt: now, UpdatedAt: now, Warnings: warnings,
 	}
 	if publish {
 		p.Status, p.AuditStatus = StatusActivate, AuditApproved
@@ -231,8 +235,14 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 		}
 	}
 	if err := s.store.CreateProduct(ctx, p, stock); err != nil {
+		var taken *SellerSKUTakenError
+		if errors.As(err, &taken) && taken.Index < len(p.SKUs) {
+			return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: fmt.Sprintf("skus[%d].seller_sku", taken.Index),
+				Message: fmt.Sprintf("seller SKU %q is already used by another product of this shop; give this variant another code or update that product", p.SKUs[taken.Index].SellerSKU)}
+		}
 		if errors.Is(err, loopshop.ErrAlreadyExists) {
-			return nil, loopshop.Errorf(loopshop.ECONFLICT, "the shop already has a product with handle %q or one of these seller SKUs; change them or update that product", in.Handle)
+			return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: "handle",
+				Message: fmt.Sprintf("the shop already has a product with handle %q; change it or update that product", in.Handle)}
 		}
 		return nil, fmt.Errorf("create product: %w", err)
 	}
@@ -266,7 +276,12 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 		return nil, err
 	}
 	now := s.now()
+	warnings, err := s.checkListingText(&in, m, now)
+	if err != nil {
+		return nil, err
+	}
 	p := *old
+	p.Warnings = warnings
 	p.Handle, p.Title, p.Description, p.DescriptionHTML = in.Handle, in.Title, in.Description, in.DescriptionHTML
 	p.Category, p.Brand, p.Tags, p.Options = in.Category, in.Brand, in.Tags, in.Options
 	p.Images, p.ImageKey, p.SKUs, p.UpdatedAt = nil, "", nil, now
@@ -373,4 +388,12 @@ func (s *Service) ProductByHandle(ctx context.Context, actor *identity.Actor, sh
 		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "the shop has no product with handle %q", handle)
 	}
 	return p, err
+}
+
+// SellerSKUTakenError is what a Store returns when SKU Index of a product
+// has a seller SKU that another product of its shop already uses.
+type SellerSKUTakenError struct{ Index int }
+
+func (e *SellerSKUTakenError) Error() string {
+	return fmt.Sprintf("skus[%d]: seller SKU already used in the shop", e.Index)
 }

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
+	"unicode"
 
 	"github.com/loopshop/loopshop"
 )
@@ -56,7 +58,8 @@ func decodeError(err error) error {
 	case errors.As(err, &syn):
 		return loopshop.Errorf(loopshop.EINVALID, "the body is not valid JSON: %v (at byte %d)", syn, syn.Offset)
 	case errors.As(err, &typ):
-		return &loopshop.Error{Code: loopshop.EINVALID, Field: typ.Field, Message: fmt.Sprintf("%s must be a JSON %s, not %s", typ.Field, typ.Type, typ.Value)}
+		field := jsonPath(typ.Field)
+		return &loopshop.Error{Code: loopshop.EINVALID, Field: field, Message: fmt.Sprintf("%s must be a JSON %s, not %s", field, jsonType(typ.Type), typ.Value)}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &loopshop.Error{Code: loopshop.EINVALID, Field: field, Message: fmt.Sprintf("unknown field %q; see /api/openapi.json for the fields this endpoint takes", field)}
@@ -78,4 +81,40 @@ func readBody(r *http.Request) ([]byte, error) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(b))
 	return b, nil
+}
+
+// jsonPath drops from encoding/json's dotted field path the Go names of
+// embedded structs ("NewProduct.skus.price" → "skus.price"): every JSON
+// name of the API is lower-case, every Go type name upper-case.
+func jsonPath(path string) string {
+	var parts []string
+	for _, p := range strings.Split(path, ".") {
+		if p != "" && !unicode.IsUpper(rune(p[0])) {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, ".")
+}
+
+// jsonType names a Go type the way a JSON client knows it.
+func jsonType(t reflect.Type) string {
+	if t == nil {
+		return "value"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "whole number"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean (true or false)"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	}
+	return "value"
 }

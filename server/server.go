@@ -77,6 +77,7 @@ type Server struct {
 	limiter *limiter
 	csrf    *http.CrossOriginProtection
 	metrics *metrics
+	openapi openapiDoc
 	handler http.Handler
 	http    *http.Server
 	ln      net.Listener

@@ -86,9 +86,13 @@ func (im *Importer) ImportCSV(ctx context.Context, actor *identity.Actor, shopID
 	for i, p := range res.Products {
 		listings[i] = toListing(p)
 		rep.Variants += len(p.Variants)
-		// The catalogue's own rules, checked before anything is written.
-		if err := listings[i].Validate(); err != nil {
+		// The catalogue's own listing check, before anything is written.
+		warnings, err := im.Catalog.CheckListing(shop.Market, &listings[i])
+		if err != nil {
 			rep.Errors = append(rep.Errors, shopifycsv.RowError{Line: p.Line, Handle: p.Handle, Column: loopshop.ErrorField(err), Message: loopshop.ErrorMessage(err)})
+		}
+		for _, w := range warnings {
+			rep.Warnings = append(rep.Warnings, shopifycsv.RowError{Line: p.Line, Handle: p.Handle, Message: w})
 		}
 	}
 	if !rep.OK() && !opt.DryRun {

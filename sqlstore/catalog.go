@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -82,6 +83,10 @@ func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, st
 		}
 		for i, k := range p.SKUs {
 			if err := insertSKU(ctx, tx, p, &k, i); err != nil {
+				if errors.Is(err, loopshop.ErrAlreadyExists) && k.SellerSKU != "" {
+					// SKU IDs are random: only (shop_id, seller_sku) can clash.
+					return &catalog.SellerSKUTakenError{Index: i}
+				}
 				return err
 			}
 		}

@@ -168,3 +168,24 @@ func TestUpdateProductKeepsSKUsAndTheirStock(t *testing.T) {
 		}
 	})
 }
+
+// A listing carrying an off-platform link is refused after the market's
+// cut-over date, naming the field, the span and the reason; before the
+// date it is listed with a warning.
+func TestListingWithAnOffPlatformLinkIsRefused(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		cat, seller, first := seedSKU(t, r)
+		in := catalog.NewProduct{Title: "Silk scarf", Category: "apparel",
+			Description: "Hand-rolled edges. Cheaper at shop dot example dot com!", SKUs: []catalog.NewSKU{{Price: 2500}}}
+		_, err := cat.CreateProduct(ctx, seller, first.ShopID, in, true)
+		if loopshop.ErrorCode(err) != loopshop.EINVALID || loopshop.ErrorField(err) != "description" ||
+			!strings.Contains(err.Error(), `"shop dot example dot com"`) || !strings.Contains(err.Error(), "obfuscated domain example.com") {
+			t.Fatalf("GB listing with a link: %v; want invalid description naming the span and the reason", err)
+		}
+		if _, err := cat.CheckListing("GB", &in); err == nil {
+			t.Error("CheckListing passed what CreateProduct refuses")
+		}
+	})
+}

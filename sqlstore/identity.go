@@ -77,7 +77,7 @@ func (s *IdentityStore) AccountByEmail(ctx context.Context, market, email string
 	if err != nil {
 		return nil, err
 	}
-	return s.accountWhere(ctx, db, `a.email = ? AND a.market = ?`, email, market)
+	return s.accountWhere(ctx, db, `LOWER(a.email) = LOWER(?) AND a.market = ?`, email, market)
 }
 
 func (s *IdentityStore) accountWhere(ctx context.Context, db *DB, where string, args ...any) (*identity.Account, error) {

@@ -17,9 +17,13 @@ import (
 	"github.com/loopshop/loopshop/api"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/config"
+	"github.com/loopshop/loopshop/demo"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/linkpolicy"
+	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/sqlstore"
+	"github.com/loopshop/loopshop/ui"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -53,6 +57,7 @@ type Main struct {
 	Router   *sqlstore.Router
 	Identity *identity.Service
 	Catalog  *catalog.Service
+	Media    *media.Local
 	Server   *server.Server
 
 	stdout, stderr io.Writer
@@ -66,7 +71,8 @@ func NewMain(stdout, stderr io.Writer) *Main {
 
 // ParseFlags reads the configuration: defaults, then the JSON file named
 // by --config or LOOPSHOP_CONFIG, then LOOPSHOP_* variables, then flags.
-func (m *Main) ParseFlags(cmd string, args, environ []string) error {
+// extra registers the flags of the command itself.
+func (m *Main) ParseFlags(cmd string, args, environ []string, extra ...func(*flag.FlagSet)) error {
 	fs := flag.NewFlagSet("loopshop "+cmd, flag.ContinueOnError)
 	fs.SetOutput(m.stderr)
 	configPath := fs.String("config", envValue(environ, "LOOPSHOP_CONFIG"), "JSON configuration file")
@@ -74,6 +80,9 @@ func (m *Main) ParseFlags(cmd string, args, environ []string) error {
 	dataDir := fs.String("data-dir", "", "folder for SQLite files and media (default ./data)")
 	if cmd == "serve" {
 		fs.BoolVar(&m.Demo, "demo", false, "seed demo markets, shops, products and accounts on start")
+	}
+	for _, f := range extra {
+		f(fs)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -168,6 +177,11 @@ func (m *Main) Run(ctx context.Context) error {
 	markets := m.Router.Markets()
 	m.Identity = identity.NewService(sqlstore.NewIdentityStore(m.Router), markets, secret, m.Config.Limits.SessionTTL.Duration)
 	m.Catalog = catalog.NewService(sqlstore.NewCatalogStore(m.Router), markets)
+	links, err := linkpolicy.New(linkpolicy.Options{AllowedHosts: []string{m.Config.PublicURL}})
+	if err != nil {
+		return fmt.Errorf("public_url: %w", err)
+	}
+	m.Catalog.SetLinkPolicy(links)
 
 	m.Server = server.New(&m.Config, server.Deps{
 		Identity:    m.Identity,
@@ -176,6 +190,15 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger:      m.Logger,
 	})
 	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, SessionTTL: m.Config.Limits.SessionTTL.Duration}).Register(m.Server)
+	if m.Media, err = media.OpenLocal(filepath.Join(m.Config.DataDir, "media")); err != nil {
+		return err
+	}
+	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
+	if m.Demo {
+		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
+			return err
+		}
+	}
 
 	if err := m.Server.Listen(); err != nil {
 		return err
@@ -223,6 +246,10 @@ func (m *Main) Close() error {
 			m.serveErr = nil
 		}
 		m.Server = nil
+	}
+	if m.Media != nil {
+		err = errors.Join(err, m.Media.Close())
+		m.Media = nil
 	}
 	if m.Router != nil {
 		err = errors.Join(err, m.Router.Close())

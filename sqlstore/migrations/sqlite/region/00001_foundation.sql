@@ -12,6 +12,9 @@ CREATE TABLE accounts (
     created_at    TIMESTAMP NOT NULL
 );
 
+-- Sign-in matches an address whatever the case of its local part.
+CREATE UNIQUE INDEX accounts_email_lower ON accounts (LOWER(email));
+
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,
     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,

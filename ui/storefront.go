@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/market"
+	"github.com/loopshop/loopshop/page"
+)
+
+// gridSize is how many products a page of the grid shows: a multiple of
+// 2, 3 and 4, the column counts from phone to desktop.
+const gridSize = 24
+
+// card is a product in a grid, with its shop's name.
+type card struct {
+	*catalog.Product
+	ShopName string
+	Locale   string // of the product's market, for its price
+}
+
+type homePage struct {
+	Cards    []card
+	Shops    []*catalog.Shop
+	MoreURL  string
+	Continue bool // a page after the first
+	// Suggest is an open market to offer when this one is not open yet.
+	Suggest *market.Market
+}
+
+func (u *UI) handleHome(w http.ResponseWriter, r *http.Request) error {
+	mkt := u.market(r)
+	if q := r.URL.Query().Get("market"); q != "" && strings.EqualFold(q, mkt.Code) {
+		http.SetCookie(w, &http.Cookie{Name: marketCookie, Value: mkt.Code, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: secure(r), SameSite: http.SameSiteLaxMode})
+	}
+	req, err := page.FromQuery(url.Values{"cursor": r.URL.Query()["cursor"]})
+	if err != nil {
+		return err
+	}
+	req.Limit = gridSize
+	p := homePage{Continue: req.After != ""}
+	if !mkt.ShopOpen {
+		p.Suggest = u.openMarket()
+	}
+	if mkt.ShopOpen {
+		pg, err := u.Catalog.Browse(r.Context(), mkt.Code, req)
+		if err != nil {
+			return err
+		}
+		shops := map[string]*catalog.Shop{}
+		if p.Cards, err = u.cards(r.Context(), pg.Items, shops); err != nil {
+			return err
+		}
+		for _, c := range p.Cards {
+			if s := shops[c.ShopID]; s != nil && !containsShop(p.Shops, s.ID) {
+				p.Shops = append(p.Shops, s)
+			}
+		}
+		if pg.NextCursor != "" {
+			p.MoreURL = "/?" + url.Values{"market": {mkt.Code}, "cursor": {pg.NextCursor}}.Encode()
+		}
+	}
+	u.render(w, r, http.StatusOK, "home", u.view(r, mkt.Name, mkt, p))
+	return nil
+}
+
+// openMarket returns GB if it is open, else the first open market, else nil.
+func (u *UI) openMarket() *market.Market {
+	if m, err := u.Markets.Get("GB"); err == nil && m.ShopOpen {
+		return &m
+	}
+	for _, m := range u.Markets.All() {
+		if m.ShopOpen {
+			return &m
+		}
+	}
+	return nil
+}
+
+func containsShop(shops []*catalog.Shop, id string) bool {
+	for _, s := range shops {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// cards pairs products with their shops' names, reading each shop once.
+func (u *UI) cards(ctx context.Context, products []*catalog.Product, shops map[string]*catalog.Shop) ([]card, error) {
+	out := make([]card, 0, len(products))
+	for _, p := range products {
+		s, ok := shops[p.ShopID]
+		if !ok {
+			var err error
+			s, err = u.Catalog.Shop(ctx, p.ShopID)
+			if err != nil && loopshop.ErrorCode(err) != loopshop.ENOTFOUND {
+				return nil, err
+			}
+			shops[p.ShopID] = s
+		}
+		c := card{Product: p}
+		if m, err := u.Markets.Get(p.Market); err == nil {
+			c.Locale = m.Locale
+		}
+		if s != nil {
+			c.ShopName = s.Name
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+type productPage struct {
+	Product *catalog.Product
+	Shop    *catalog.Shop
+	Market  market.Market
+}
+
+func (u *UI) handleProduct(w http.ResponseWriter, r *http.Request) error {
+	p, err := u.Catalog.Product(r.Context(), nil, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	shop, err := u.Catalog.Shop(r.Context(), p.ShopID)
+	if err != nil {
+		return err
+	}
+	// The product is shown in its own market, whatever market the
+	// visitor last chose: its price is in that market's currency.
+	mkt, err := u.Markets.Get(p.Market)
+	if err != nil {
+		return err
+	}
+	u.render(w, r, http.StatusOK, "product", u.view(r, p.Title, mkt, productPage{Product: p, Shop: shop, Market: mkt}))
+	return nil
+}
+
+type shopPage struct {
+	Shop    *catalog.Shop
+	Cards   []card
+	MoreURL string
+}
+
+// shopScanPages bounds how many pages of the market a shop page reads.
+const shopScanPages = 20
+
+func (u *UI) handleShop(w http.ResponseWriter, r *http.Request) error {
+	shop, err := u.Catalog.Shop(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	mkt, err := u.Markets.Get(shop.Market)
+	if err != nil {
+		return err
+	}
+	req, err := page.FromQuery(url.Values{"cursor": r.URL.Query()["cursor"]})
+	if err != nil {
+		return err
+	}
+	// The catalog has no listing by shop yet, so the shop tab filters the
+	// market's listing; a store method ProductsByShop should replace this
+	// once shops grow past a few pages of the market.
+	var products []*catalog.Product
+	req.Limit = page.MaxLimit
+	next := ""
+	for i := 0; ; i++ {
+		pg, err := u.Catalog.Browse(r.Context(), mkt.Code, req)
+		if err != nil {
+			return err
+		}
+		for _, p := range pg.Items {
+			if p.ShopID == shop.ID {
+				products = append(products, p)
+			}
+		}
+		if len(products) > gridSize {
+			products = products[:gridSize]
+			next = cursorAfter(products[gridSize-1].ID)
+			break
+		}
+		if pg.NextCursor == "" {
+			break
+		}
+		req.After = pg.Items[len(pg.Items)-1].ID
+		if i+1 == shopScanPages { // enough for one request: go on from here
+			next = cursorAfter(req.After)
+			break
+		}
+	}
+	p := shopPage{Shop: shop}
+	if p.Cards, err = u.cards(r.Context(), products, map[string]*catalog.Shop{shop.ID: shop}); err != nil {
+		return err
+	}
+	for i := range p.Cards {
+		p.Cards[i].ShopName = "" // the page is the shop's own
+	}
+	if next != "" {
+		p.MoreURL = "/shops/" + url.PathEscape(shop.ID) + "?" + url.Values{"cursor": {next}}.Encode()
+	}
+	u.render(w, r, http.StatusOK, "shop", u.view(r, shop.Name, mkt, p))
+	return nil
+}
+
+// cursorAfter returns the page cursor that continues after the item whose
+// sort key is id, built through page.Make so its encoding stays page's.
+func cursorAfter(id string) string {
+	return page.Make([]string{id, ""}, page.Request{Limit: 1}, func(s string) string { return s }).NextCursor
+}
