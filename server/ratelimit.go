@@ -27,9 +27,9 @@ func newLimiter(perSecond float64, burst int) *limiter {
 	return &limiter{rate: rate.Limit(perSecond), burst: burst, clients: map[string]*client{}, swept: time.Now()}
 }
 
-// allow takes a token for key and, when there is none, says how long to
-// wait for the next.
-func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
+// allow takes a token from the bucket of every key, or from none: when
+// one is empty it says how long to wait for its next token.
+func (l *limiter) allow(keys []string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
@@ -41,16 +41,24 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 		}
 		l.swept = now
 	}
-	c, ok := l.clients[key]
-	if !ok {
-		c = &client{lim: rate.NewLimiter(l.rate, l.burst)}
-		l.clients[key] = c
+	res := make([]*rate.Reservation, 0, len(keys))
+	var wait time.Duration
+	for _, key := range keys {
+		c, ok := l.clients[key]
+		if !ok {
+			c = &client{lim: rate.NewLimiter(l.rate, l.burst)}
+			l.clients[key] = c
+		}
+		c.seen = now
+		r := c.lim.ReserveN(now, 1)
+		res = append(res, r)
+		wait = max(wait, r.DelayFrom(now))
 	}
-	c.seen = now
-	res := c.lim.ReserveN(now, 1)
-	if d := res.DelayFrom(now); d > 0 {
-		res.CancelAt(now)
-		return false, d
+	if wait > 0 {
+		for _, r := range res {
+			r.CancelAt(now)
+		}
+		return false, wait
 	}
 	return true, 0
 }

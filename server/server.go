@@ -221,7 +221,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}()
 
 		if s.limiter != nil {
-			if ok, wait := s.limiter.allow(clientKey(r), start); !ok {
+			if ok, wait := s.limiter.allow(clientKeys(r), start); !ok {
 				secs := int(wait/time.Second) + 1
 				sw.Header().Set("Retry-After", strconv.Itoa(secs))
 				Error(sw, r, loopshop.Errorf(loopshop.ERATELIMIT, "too many requests from this client; retry in %d s", secs))
@@ -245,18 +245,19 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	})
 }
 
-// clientKey names the client a request counts against: its bearer token
-// (not verified yet, but an attacker gains nothing by rotating fake ones
-// beyond the per-address bucket they would otherwise share) or its address.
-func clientKey(r *http.Request) string {
-	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && len(tok) < 128 {
-		return "t:" + tok
-	}
+// clientKeys name the buckets a request counts against: always its
+// address, so that rotating made-up tokens gains nothing, and also its
+// bearer token, so that one token spread over many addresses is limited too.
+func clientKeys(r *http.Request) []string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	return "a:" + host
+	keys := []string{"a:" + host}
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && tok != "" && len(tok) < 128 {
+		keys = append(keys, "t:"+tok)
+	}
+	return keys
 }
 
 // authenticate attaches the actor of a bearer token or session cookie. A

@@ -282,6 +282,25 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
+// Made-up bearer tokens do not buy a client fresh buckets: the address's
+// bucket is charged whatever the token, and the limit answers before any
+// database is asked about the token.
+func TestRateLimitIgnoresRotatedTokens(t *testing.T) {
+	srv := newServer(t, func(l *config.Limits) { l.RatePerSecond, l.RateBurst = 1, 2 })
+	limited := 0
+	for i := range 6 {
+		req := httptest.NewRequest("GET", "/healthz", nil)
+		req.RemoteAddr = "198.51.100.9:4000"
+		req.Header.Set("Authorization", "Bearer ses_gb_madeup"+strconv.Itoa(i))
+		if serve(srv, req).StatusCode == http.StatusTooManyRequests {
+			limited++
+		}
+	}
+	if limited < 4 {
+		t.Errorf("%d of 6 requests with rotated tokens were limited, want at least 4 (burst 2)", limited)
+	}
+}
+
 func TestPanicIsAProblem(t *testing.T) {
 	srv := newServer(t, nil, server.Route{Method: "GET", Path: "/api/test/panic", Summary: "Panic.",
 		Handler: func(w http.ResponseWriter, r *http.Request) error {
