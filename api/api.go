@@ -12,6 +12,7 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/market"
+	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/server"
 )
@@ -23,11 +24,14 @@ type API struct {
 	Catalog  *catalog.Service
 	// SessionTTL is reported to clients with a new token.
 	SessionTTL time.Duration
+	// Media stores uploads; PublicURL makes their addresses absolute.
+	Media     media.Store
+	PublicURL string
 }
 
 // Register adds every API route to srv.
 func (a *API) Register(srv *server.Server) {
-	for _, rt := range a.routes() {
+	for _, rt := range append(a.routes(), a.transferRoutes()...) {
 		srv.Handle(rt)
 	}
 }

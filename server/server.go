@@ -54,7 +54,10 @@ type Route struct {
 	// with the reason in the summary (signing in creates a new session
 	// every time, and that is what a retry wants).
 	NoIdempotency bool
-	Handler       HandlerFunc
+	// MaxBodyBytes raises (or lowers) the body limit for this route, for
+	// uploads; zero: the configured default.
+	MaxBodyBytes int64
+	Handler      HandlerFunc
 }
 
 // Deps are what the server needs from the rest of the platform.
@@ -68,19 +71,21 @@ type Deps struct {
 
 // Server serves loopshop over HTTP.
 type Server struct {
-	cfg     *config.Config
-	deps    Deps
-	log     *slog.Logger
-	mux     *http.ServeMux
-	routes  []Route
-	pages   []string
-	limiter *limiter
-	csrf    *http.CrossOriginProtection
-	metrics *metrics
-	openapi openapiDoc
-	handler http.Handler
-	http    *http.Server
-	ln      net.Listener
+	cfg    *config.Config
+	deps   Deps
+	log    *slog.Logger
+	mux    *http.ServeMux
+	routes []Route
+	// bodyLimits are the routes' own body limits, by mux pattern.
+	bodyLimits map[string]int64
+	pages      []string
+	limiter    *limiter
+	csrf       *http.CrossOriginProtection
+	metrics    *metrics
+	openapi    openapiDoc
+	handler    http.Handler
+	http       *http.Server
+	ln         net.Listener
 }
 
 // New returns a server with the health, metrics and OpenAPI endpoints;
@@ -89,7 +94,7 @@ func New(cfg *config.Config, deps Deps) *Server {
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, mux: http.NewServeMux(), metrics: newMetrics()}
+	s := &Server{cfg: cfg, deps: deps, log: deps.Logger, mux: http.NewServeMux(), metrics: newMetrics(), bodyLimits: map[string]int64{}}
 	if cfg.Limits.RatePerSecond > 0 {
 		s.limiter = newLimiter(cfg.Limits.RatePerSecond, cfg.Limits.RateBurst)
 	}
@@ -121,6 +126,9 @@ func (s *Server) Handle(rt Route) {
 		}
 	}
 	s.routes = append(s.routes, rt)
+	if rt.MaxBodyBytes > 0 {
+		s.bodyLimits[rt.Method+" "+rt.Path] = rt.MaxBodyBytes
+	}
 	s.mux.Handle(rt.Method+" "+rt.Path, s.metrics.instrument(rt.Method+" "+rt.Path, s.adapt(rt)))
 }
 
@@ -228,9 +236,15 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				return
 			}
 		}
-		r.Body = http.MaxBytesReader(sw, r.Body, s.cfg.Limits.MaxBodyBytes)
-		if r.ContentLength > s.cfg.Limits.MaxBodyBytes {
-			Error(sw, r, loopshop.Errorf(loopshop.ETOOLARGE, "the body is %d bytes, over the limit of %d", r.ContentLength, s.cfg.Limits.MaxBodyBytes))
+		limit := s.cfg.Limits.MaxBodyBytes
+		if _, pattern := s.mux.Handler(r); pattern != "" {
+			if l, ok := s.bodyLimits[pattern]; ok {
+				limit = l
+			}
+		}
+		r.Body = http.MaxBytesReader(sw, r.Body, limit)
+		if r.ContentLength > limit {
+			Error(sw, r, loopshop.Errorf(loopshop.ETOOLARGE, "the body is %d bytes, over the limit of %d", r.ContentLength, limit))
 			return
 		}
 		r, err := s.authenticate(sw, r)

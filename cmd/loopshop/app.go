@@ -189,10 +189,11 @@ func (m *Main) Run(ctx context.Context) error {
 		Ready:       m.Router.Ping,
 		Logger:      m.Logger,
 	})
-	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, SessionTTL: m.Config.Limits.SessionTTL.Duration}).Register(m.Server)
 	if m.Media, err = media.OpenLocal(filepath.Join(m.Config.DataDir, "media")); err != nil {
 		return err
 	}
+	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, SessionTTL: m.Config.Limits.SessionTTL.Duration,
+		Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
 	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
 		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
