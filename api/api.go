@@ -77,6 +77,13 @@ func (a *API) routes() []server.Route {
 			Response: StockList{}, Handler: a.handleStock},
 		{Method: "GET", Path: "/api/v1/skus/{id}/stock-adjustments", Tag: "inventory", Auth: server.Required, Summary: "A SKU's latest stock adjustments, newest first.",
 			Query: map[string]string{"limit": "how many, 1 to 200 (default 50)"}, Response: AdjustmentList{}, Handler: a.handleStockHistory},
+		{Method: "GET", Path: "/api/v1/markets/{market}/review-queue", Tag: "review", Auth: server.Required,
+			Summary:  "Listings of a market held for review, newest first: for trust & safety staff cleared for the market's region.",
+			Query:    map[string]string{"limit": "page size, 1 to 100 (default 20)", "cursor": "next_cursor of the previous page"},
+			Response: page.Page[*catalog.Product]{}, Handler: a.handleReviewQueue},
+		{Method: "POST", Path: "/api/v1/products/{id}/review", Tag: "review", Auth: server.Required,
+			Summary: "Decide a held listing: approve puts it live; reject fails it with a note for the seller.",
+			Request: ReviewDecision{}, Response: catalog.Product{}, Handler: a.handleReview},
 		{Method: "GET", Path: "/api/v1/products/{id}", Tag: "catalog", Summary: "Get a product. Drafts are visible only to the shop's staff.",
 			Response: catalog.Product{}, Handler: a.handleProduct},
 	}

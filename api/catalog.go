@@ -159,3 +159,36 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+func (a *API) handleReviewQueue(w http.ResponseWriter, r *http.Request) error {
+	req, err := page.FromQuery(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	p, err := a.Catalog.ReviewQueue(r.Context(), server.Actor(r), r.PathValue("market"), req)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, p)
+}
+
+// ReviewDecision is a reviewer's verdict on a held listing.
+type ReviewDecision struct {
+	Decision string `json:"decision"` // approve or reject
+	Note     string `json:"note,omitempty"`
+}
+
+func (a *API) handleReview(w http.ResponseWriter, r *http.Request) error {
+	var in ReviewDecision
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	if in.Decision != "approve" && in.Decision != "reject" {
+		return loopshop.Invalid("decision", "decision must be approve or reject")
+	}
+	p, err := a.Catalog.Review(r.Context(), server.Actor(r), r.PathValue("id"), in.Decision == "approve", in.Note)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, p)
+}

@@ -201,6 +201,7 @@ type NewSKU struct {
 type Store interface {
 	InventoryStore
 	SearchStore
+	ReviewStore
 	// CreateShop stores the shop with its first warehouse and makes
 	// ownerID its owner, atomically.
 	CreateShop(ctx context.Context, s *Shop, ownerID string, wh *Warehouse) error

@@ -201,6 +201,9 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 	}
 	if publish {
 		p.Status, p.AuditStatus = StatusActivate, AuditApproved
+		if flags := reviewFlags(&in); len(flags) > 0 {
+			p.Status, p.AuditStatus, p.ReviewNote = StatusPending, AuditPending, "held for review: "+strings.Join(flags, "; ")
+		}
 	}
 	for i, im := range in.Images {
 		p.Images = append(p.Images, Image{Position: i + 1, MediaKey: im.MediaKey, Alt: strings.TrimSpace(im.Alt)})
@@ -282,6 +285,10 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 	}
 	p := *old
 	p.Warnings = warnings
+	// A live listing edited into something the rules flag goes back to review.
+	if flags := reviewFlags(&in); len(flags) > 0 && old.Status == StatusActivate {
+		p.Status, p.AuditStatus, p.ReviewNote = StatusPending, AuditPending, "held for review: "+strings.Join(flags, "; ")
+	}
 	p.Handle, p.Title, p.Description, p.DescriptionHTML = in.Handle, in.Title, in.Description, in.DescriptionHTML
 	p.Category, p.Brand, p.Tags, p.Options = in.Category, in.Brand, in.Tags, in.Options
 	p.Images, p.ImageKey, p.SKUs, p.UpdatedAt = nil, "", nil, now

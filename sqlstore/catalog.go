@@ -127,9 +127,9 @@ func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, pr
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
 		n, err := tx.Exec(ctx, `UPDATE products SET handle = ?, title = ?, description = ?, description_html = ?, category = ?, brand = ?, tags = ?, options = ?,
-				status = ?, audit_status = ?, image_key = ?, updated_at = ? WHERE id = ? AND updated_at = ?`,
+				status = ?, audit_status = ?, review_note = ?, image_key = ?, updated_at = ? WHERE id = ? AND updated_at = ?`,
 			p.Handle, p.Title, p.Description, p.DescriptionHTML, p.Category, p.Brand, strings.Join(p.Tags, ","), string(options),
-			p.Status, p.AuditStatus, p.ImageKey, p.UpdatedAt, p.ID, prevUpdated)
+			p.Status, p.AuditStatus, p.ReviewNote, p.ImageKey, p.UpdatedAt, p.ID, prevUpdated)
 		if err != nil {
 			return err
 		}
@@ -237,6 +237,21 @@ func (s *CatalogStore) ProductsByShop(ctx context.Context, shopID, status string
 		return nil, err
 	}
 	return out, s.loadSKUs(ctx, db, out)
+}
+
+func (s *CatalogStore) SetReview(ctx context.Context, productID, from, to, audit, note string, now time.Time) error {
+	db, err := s.r.ForID(productID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `UPDATE products SET status = ?, audit_status = ?, review_note = ?, updated_at = ? WHERE id = ? AND status = ?`,
+			to, audit, note, now, productID, from)
+		if err == nil && n == 0 {
+			err = catalog.ErrChanged
+		}
+		return err
+	})
 }
 
 func (s *CatalogStore) ProductsCreatedSince(ctx context.Context, shopID string, t time.Time) (int, error) {
