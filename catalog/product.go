@@ -205,20 +205,10 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 			p.Status, p.AuditStatus, p.ReviewNote = StatusPending, AuditPending, "held for review: "+strings.Join(flags, "; ")
 		}
 	}
-	for i, im := range in.Images {
-		p.Images = append(p.Images, Image{Position: i + 1, MediaKey: im.MediaKey, Alt: strings.TrimSpace(im.Alt)})
-	}
-	if len(p.Images) > 0 {
-		p.ImageKey = p.Images[0].MediaKey
-	}
+	p.Images, p.ImageKey = images(in.Images)
 	var stock []*Adjustment
 	for _, k := range in.SKUs {
-		sku := SKU{ID: loopshop.NewID("sku", m.Code), SellerSKU: k.SellerSKU, Options: k.Options, Price: money.New(k.Price, m.Currency),
-			WeightGrams: k.WeightGrams, Barcode: strings.TrimSpace(k.Barcode)}
-		if k.CompareAtPrice > 0 {
-			c := money.New(k.CompareAtPrice, m.Currency)
-			sku.CompareAt = &c
-		}
+		sku := newSKU(k, loopshop.NewID("sku", m.Code), m.Currency)
 		p.SKUs = append(p.SKUs, sku)
 		if k.Stock != nil && *k.Stock > 0 {
 			stock = append(stock, &Adjustment{ID: loopshop.NewID("adj", m.Code), SKUID: sku.ID, Delta: *k.Stock, Received: *k.Stock,
@@ -291,13 +281,8 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 	}
 	p.Handle, p.Title, p.Description, p.DescriptionHTML = in.Handle, in.Title, in.Description, in.DescriptionHTML
 	p.Category, p.Brand, p.Tags, p.Options = in.Category, in.Brand, in.Tags, in.Options
-	p.Images, p.ImageKey, p.SKUs, p.UpdatedAt = nil, "", nil, now
-	for i, im := range in.Images {
-		p.Images = append(p.Images, Image{Position: i + 1, MediaKey: im.MediaKey, Alt: strings.TrimSpace(im.Alt)})
-	}
-	if len(p.Images) > 0 {
-		p.ImageKey = p.Images[0].MediaKey
-	}
+	p.SKUs, p.UpdatedAt = nil, now
+	p.Images, p.ImageKey = images(in.Images)
 	bySeller, byOptions := map[string]SKU{}, map[string]SKU{}
 	for _, k := range old.SKUs {
 		if k.SellerSKU != "" {
@@ -315,16 +300,12 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 		if ok && kept[prev.ID] {
 			ok = false
 		}
-		sku := SKU{ID: loopshop.NewID("sku", m.Code), SellerSKU: k.SellerSKU, Options: k.Options, Price: money.New(k.Price, m.Currency),
-			WeightGrams: k.WeightGrams, Barcode: strings.TrimSpace(k.Barcode)}
+		id := loopshop.NewID("sku", m.Code)
 		if ok {
-			sku.ID = prev.ID
+			id = prev.ID
 			kept[prev.ID] = true
 		}
-		if k.CompareAtPrice > 0 {
-			c := money.New(k.CompareAtPrice, m.Currency)
-			sku.CompareAt = &c
-		}
+		sku := newSKU(k, id, m.Currency)
 		p.SKUs = append(p.SKUs, sku)
 		if k.Stock != nil {
 			stock = append(stock, StockTarget{SKUID: sku.ID, Available: *k.Stock})
@@ -403,4 +384,27 @@ type SellerSKUTakenError struct{ Index int }
 
 func (e *SellerSKUTakenError) Error() string {
 	return fmt.Sprintf("skus[%d]: seller SKU already used in the shop", e.Index)
+}
+
+// images numbers a listing's images from 1 and returns the first one's key.
+func images(in []NewImage) ([]Image, string) {
+	var out []Image
+	for i, im := range in {
+		out = append(out, Image{Position: i + 1, MediaKey: im.MediaKey, Alt: strings.TrimSpace(im.Alt)})
+	}
+	if len(out) == 0 {
+		return nil, ""
+	}
+	return out, out[0].MediaKey
+}
+
+// newSKU makes the SKU of a validated NewSKU in the market's currency.
+func newSKU(k NewSKU, id, currency string) SKU {
+	sku := SKU{ID: id, SellerSKU: k.SellerSKU, Options: k.Options, Price: money.New(k.Price, currency),
+		WeightGrams: k.WeightGrams, Barcode: strings.TrimSpace(k.Barcode)}
+	if k.CompareAtPrice > 0 {
+		c := money.New(k.CompareAtPrice, currency)
+		sku.CompareAt = &c
+	}
+	return sku
 }

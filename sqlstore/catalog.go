@@ -195,18 +195,14 @@ func (s *CatalogStore) ProductByHandle(ctx context.Context, shopID, handle strin
 	if err != nil {
 		return nil, err
 	}
-	var out []*catalog.Product
-	if err := db.Read().Query(ctx, `SELECT `+productColumns+` FROM products WHERE shop_id = ? AND handle = ? AND handle <> ''`, []any{shopID, handle}, func(rows *sql.Rows) error {
-		p, err := scanProduct(rows)
-		out = append(out, p)
-		return err
-	}); err != nil {
+	out, err := s.queryProducts(ctx, db, `SELECT `+productColumns+` FROM products WHERE shop_id = ? AND handle = ? AND handle <> ''`, []any{shopID, handle})
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, loopshop.ErrNotFound
 	}
-	return out[0], s.loadSKUs(ctx, db, out)
+	return out[0], nil
 }
 
 func (s *CatalogStore) ProductsByShop(ctx context.Context, shopID, status string, r page.Request) ([]*catalog.Product, error) {
@@ -228,15 +224,7 @@ func (s *CatalogStore) ProductsByShop(ctx context.Context, shopID, status string
 	}
 	query += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, r.Limit+1)
-	var out []*catalog.Product
-	if err := db.Read().Query(ctx, query, args, func(rows *sql.Rows) error {
-		p, err := scanProduct(rows)
-		out = append(out, p)
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	return out, s.loadSKUs(ctx, db, out)
+	return s.queryProducts(ctx, db, query, args)
 }
 
 func (s *CatalogStore) SetReview(ctx context.Context, productID, from, to, audit, note string, now time.Time) error {
@@ -269,18 +257,14 @@ func (s *CatalogStore) Product(ctx context.Context, id string) (*catalog.Product
 	if err != nil {
 		return nil, err
 	}
-	var out []*catalog.Product
-	if err := db.Read().Query(ctx, `SELECT `+productColumns+` FROM products WHERE id = ?`, []any{id}, func(rows *sql.Rows) error {
-		p, err := scanProduct(rows)
-		out = append(out, p)
-		return err
-	}); err != nil {
+	out, err := s.queryProducts(ctx, db, `SELECT `+productColumns+` FROM products WHERE id = ?`, []any{id})
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, loopshop.ErrNotFound
 	}
-	return out[0], s.loadSKUs(ctx, db, out)
+	return out[0], nil
 }
 
 func (s *CatalogStore) ProductsByStatus(ctx context.Context, market, status string, r page.Request) ([]*catalog.Product, error) {
@@ -296,6 +280,12 @@ func (s *CatalogStore) ProductsByStatus(ctx context.Context, market, status stri
 	}
 	query += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, r.Limit+1)
+	return s.queryProducts(ctx, db, query, args)
+}
+
+// queryProducts runs a query selecting productColumns and returns the
+// products with their SKUs and images.
+func (s *CatalogStore) queryProducts(ctx context.Context, db *DB, query string, args []any) ([]*catalog.Product, error) {
 	var out []*catalog.Product
 	if err := db.Read().Query(ctx, query, args, func(rows *sql.Rows) error {
 		p, err := scanProduct(rows)

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"unicode"
@@ -51,15 +50,7 @@ func (s *CatalogStore) SearchProducts(ctx context.Context, market string, terms 
 	if db.Engine() != SQLite {
 		args = []any{match, market, match, limit, offset}
 	}
-	var out []*catalog.Product
-	if err := db.Read().Query(ctx, query, args, func(rows *sql.Rows) error {
-		p, err := scanProduct(rows)
-		out = append(out, p)
-		return err
-	}); err != nil {
-		return nil, err
-	}
-	return out, s.loadSKUs(ctx, db, out)
+	return s.queryProducts(ctx, db, query, args)
 }
 
 // prefixed qualifies each column of a comma-separated list.
