@@ -9,6 +9,8 @@
 //
 // Queries are written once, in SQL both engines accept, with ? placeholders.
 // The dialect seam is two methods: rebinding placeholders and translating
-// driver errors into loopshop's sentinels. Anything an engine does
-// differently beyond that belongs in its own migration file, not in Go.
+// driver errors into loopshop's sentinels. What else an engine does
+// differently lives in its own migration files, with two exceptions, each
+// in one place and switched on DB.Engine: product search (FTS5 against
+// tsvector) and the job queue's FOR UPDATE SKIP LOCKED.
 package sqlstore
