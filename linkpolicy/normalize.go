@@ -363,7 +363,7 @@ func rewriteObfuscations(t *text) *text {
 		cands = append(cands, rep{a, b, markWord})
 	}
 	// A full stop with a space on either side: "example . com"; a comma
-	// before a TLD: "example,com", "example , co , uk".
+	// glued to a TLD: "example,com", "example ,co".
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
 		case '.':
@@ -374,6 +374,12 @@ func rewriteObfuscations(t *text) *text {
 				}
 			}
 		case ',':
+			// A comma followed by a space is how every language
+			// separates clauses ("… enim, eu fugiat"); only a comma
+			// glued to what follows reads as a disguised dot.
+			if i+1 < len(s) && isSpace(s[i+1]) {
+				continue
+			}
 			a, b := spread(i, i+1)
 			if spacedWorthIt(low, b, false) {
 				cands = append(cands, rep{a, b, markSpaced})

@@ -19,7 +19,7 @@ import (
 // realFile finds a file of the shared Shopify samples, beside the checkout.
 func realFile(t *testing.T, name string) []byte {
 	t.Helper()
-	for _, dir := range []string{"../shopifycsv/testdata/real", "../../shared/data/shopify-csv"} {
+	for _, dir := range []string{"../shopifycsv/testdata", "../shopifycsv/testdata/real", "../../shared/data/shopify-csv"} {
 		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
 			return b
 		}
@@ -66,6 +66,10 @@ var samples = []struct {
 	{"apparel.csv", 20, 22},
 	{"home-and-garden.csv", 20, 21},
 	{"jewelery.csv", 20, 23},
+	{"packt-export/Product Data.csv", 20, 21},
+	{"packt-export/products_export_1.csv", 20, 21},
+	{"shopify-template-2023/product_template.csv", 3, 16},
+	{"shopify-template-legacy/product_template.csv", 1, 3},
 }
 
 func TestImportRealFilesExactlyAndIdempotently(t *testing.T) {
