@@ -139,6 +139,13 @@ func (s *Server) HandlePage(pattern string, h http.Handler) {
 	s.mux.Handle(pattern, s.metrics.instrument(pattern, h))
 }
 
+// HandlePageLimit is HandlePage for a page that takes uploads: it sets the
+// page's own body limit.
+func (s *Server) HandlePageLimit(pattern string, limit int64, h http.Handler) {
+	s.bodyLimits[pattern] = limit
+	s.HandlePage(pattern, h)
+}
+
 // Routes returns the documented routes.
 func (s *Server) Routes() []Route { return slices.Clone(s.routes) }
 

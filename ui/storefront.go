@@ -147,9 +147,6 @@ type shopPage struct {
 	MoreURL string
 }
 
-// shopScanPages bounds how many pages of the market a shop page reads.
-const shopScanPages = 20
-
 func (u *UI) handleShop(w http.ResponseWriter, r *http.Request) error {
 	shop, err := u.Catalog.Shop(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -163,36 +160,12 @@ func (u *UI) handleShop(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The catalog has no listing by shop yet, so the shop tab filters the
-	// market's listing; a store method ProductsByShop should replace this
-	// once shops grow past a few pages of the market.
-	var products []*catalog.Product
-	req.Limit = page.MaxLimit
-	next := ""
-	for i := 0; ; i++ {
-		pg, err := u.Catalog.Browse(r.Context(), mkt.Code, req)
-		if err != nil {
-			return err
-		}
-		for _, p := range pg.Items {
-			if p.ShopID == shop.ID {
-				products = append(products, p)
-			}
-		}
-		if len(products) > gridSize {
-			products = products[:gridSize]
-			next = cursorAfter(products[gridSize-1].ID)
-			break
-		}
-		if pg.NextCursor == "" {
-			break
-		}
-		req.After = pg.Items[len(pg.Items)-1].ID
-		if i+1 == shopScanPages { // enough for one request: go on from here
-			next = cursorAfter(req.After)
-			break
-		}
+	req.Limit = gridSize
+	pg, err := u.Catalog.ShopTab(r.Context(), shop.ID, req)
+	if err != nil {
+		return err
 	}
+	products, next := pg.Items, pg.NextCursor
 	p := shopPage{Shop: shop}
 	if p.Cards, err = u.cards(r.Context(), products, map[string]*catalog.Shop{shop.ID: shop}); err != nil {
 		return err
@@ -205,10 +178,4 @@ func (u *UI) handleShop(w http.ResponseWriter, r *http.Request) error {
 	}
 	u.render(w, r, http.StatusOK, "shop", u.view(r, shop.Name, mkt, p))
 	return nil
-}
-
-// cursorAfter returns the page cursor that continues after the item whose
-// sort key is id, built through page.Make so its encoding stays page's.
-func cursorAfter(id string) string {
-	return page.Make([]string{id, ""}, page.Request{Limit: 1}, func(s string) string { return s }).NextCursor
 }

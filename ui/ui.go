@@ -93,6 +93,7 @@ func New(d Deps) *UI {
 		"initials": initials,
 		"sentence": sentence,
 		"hue":      hue,
+		"status":   statusLabel,
 		"static":   func(name string) string { return "/static/" + name + "?v=" + u.version },
 		"media": func(key string) string {
 			if key == "" {
@@ -107,7 +108,11 @@ func New(d Deps) *UI {
 	}
 	for _, p := range pages {
 		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/page_"), ".html")
-		u.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", p))
+		files := []string{"templates/layout.html", p}
+		if strings.HasPrefix(name, "seller") {
+			files = append(files, "templates/seller_parts.html") // Seller Center's shared pieces
+		}
+		u.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, files...))
 	}
 	return u
 }
@@ -138,6 +143,7 @@ func (u *UI) Register(srv *server.Server) {
 	srv.HandlePage("GET /signup", u.page(u.handleSignUpForm))
 	srv.HandlePage("POST /signup", u.page(u.handleSignUp))
 	srv.HandlePage("POST /logout", u.page(u.handleLogout))
+	u.registerSeller(srv)
 	srv.HandlePage("GET /static/", u.static)
 	srv.HandlePage("GET /media/", media.Handler(u.Media, "/media/"))
 }
