@@ -211,7 +211,7 @@ func (s *Service) AdjustStock(ctx context.Context, actor *identity.Actor, in Adj
 	case in.SetAvailable != nil && in.Delta != 0:
 		return nil, loopshop.Invalid("delta", "give either delta or set_available, not both")
 	case in.SetAvailable != nil && (*in.SetAvailable < 0 || *in.SetAvailable > MaxStock):
-		return nil, loopshop.Invalid("set_available", "set_available must be from 0 to %d", MaxStock)
+		return nil, loopshop.Invalid("set_available", "the available quantity must be a whole number from 0 to %d", MaxStock)
 	case in.SetAvailable == nil && in.Delta == 0:
 		return nil, loopshop.Invalid("delta", "delta must not be 0; give a positive number to add units, a negative one to remove them")
 	case in.Delta > MaxStock || in.Delta < -MaxStock:

@@ -158,7 +158,7 @@ func TestSellerSetsStock(t *testing.T) {
 		status      int
 		message     string
 	}{
-		{"negative", "-3", http.StatusBadRequest, "must be from 0 to"},
+		{"negative", "-3", http.StatusBadRequest, "must be a whole number from 0 to"},
 		{"not a number", "lots", http.StatusBadRequest, "Available must be a whole number"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
