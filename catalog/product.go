@@ -13,6 +13,7 @@ import (
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/richtext"
 )
 
 // Limits on a listing's size.
@@ -42,6 +43,14 @@ func (in *NewProduct) Validate() error {
 	}
 	if len(in.DescriptionHTML) > 4*maxDescription {
 		return loopshop.Invalid("description_html", "the HTML description must be at most 40,000 bytes")
+	}
+	// Only harmless formatting is kept: no scripts, attributes or links.
+	in.DescriptionHTML = richtext.Sanitize(in.DescriptionHTML)
+	if in.Description == "" && in.DescriptionHTML != "" {
+		in.Description = richtext.PlainText(in.DescriptionHTML)
+		if utf8.RuneCountInString(in.Description) > maxDescription {
+			return loopshop.Invalid("description_html", "the description must have at most 10,000 characters of text")
+		}
 	}
 	if in.Category == "" {
 		return loopshop.Invalid("category", "category is required")

@@ -18,6 +18,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/richtext"
 )
 
 // Limits bound what Read accepts, so that a hostile or broken file costs a
@@ -471,8 +472,8 @@ func (rd *reader) productRow(b *builder) {
 		rd.reject(b, colHandle, "the handle has %d characters: shorten it to 255 at most", n)
 	}
 	if i := rd.idx[colBody]; i >= 0 && i < len(rd.rec) && len(rd.rec[i]) <= rd.lim.MaxFieldBytes {
-		p.BodyHTML = sanitizeBody(rd.rec[i])
-		p.BodyText = plainText(p.BodyHTML)
+		p.BodyHTML = richtext.Sanitize(rd.rec[i])
+		p.BodyText = richtext.PlainText(p.BodyHTML)
 	}
 	p.Vendor = rd.val(colVendor)
 	p.Category = rd.val(colCategory)

@@ -189,3 +189,24 @@ func TestListingWithAnOffPlatformLinkIsRefused(t *testing.T) {
 		}
 	})
 }
+
+func TestDescriptionHTMLIsSanitised(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		cat, seller, first := seedSKU(t, r)
+		p, err := cat.CreateProduct(ctx, seller, first.ShopID, catalog.NewProduct{Title: "Teapot", Category: "home",
+			DescriptionHTML: `<p onclick="steal()">Holds <b>1 l</b>.<script>alert(1)</script><img src=x onerror=alert(2)></p>`,
+			SKUs:            []catalog.NewSKU{{Price: 1500}}}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := cat.Product(ctx, seller, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.DescriptionHTML != "<p>Holds <b>1 l</b>.</p>" || got.Description != "Holds 1 l." {
+			t.Errorf("stored HTML %q, text %q; want the script, handlers and image gone and the text derived", got.DescriptionHTML, got.Description)
+		}
+	})
+}

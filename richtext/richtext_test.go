@@ -1,4 +1,4 @@
-package shopifycsv
+package richtext
 
 import "testing"
 
@@ -45,14 +45,14 @@ func TestSanitizeBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			html := sanitizeBody(tt.in)
+			html := Sanitize(tt.in)
 			if html != tt.html {
 				t.Errorf("html = %q, want %q", html, tt.html)
 			}
-			if again := sanitizeBody(html); again != html {
+			if again := Sanitize(html); again != html {
 				t.Errorf("sanitising twice changes %q into %q", html, again)
 			}
-			if text := plainText(html); text != tt.text {
+			if text := PlainText(html); text != tt.text {
 				t.Errorf("text = %q, want %q", text, tt.text)
 			}
 		})

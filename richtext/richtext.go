@@ -1,4 +1,7 @@
-package shopifycsv
+// Package richtext cleans the HTML sellers write (product descriptions,
+// from forms and from Shopify files) down to harmless formatting, and
+// derives its plain text for search and for the closed-loop check.
+package richtext
 
 import (
 	"strings"
@@ -21,11 +24,11 @@ var bodyPolicy = bluemonday.NewPolicy().AllowElements(
 	"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
 )
 
-// sanitizeBody returns the description reduced to bodyPolicy. It repeats
+// Sanitize returns the description reduced to bodyPolicy. It repeats
 // until the output no longer changes, so that sanitising what it returns
 // gives the same text back: that is what makes Read(Write(products))
 // return the products unchanged.
-func sanitizeBody(s string) string {
+func Sanitize(s string) string {
 	out := strings.TrimSpace(bodyPolicy.Sanitize(s))
 	for range 4 {
 		again := strings.TrimSpace(bodyPolicy.Sanitize(out))
@@ -45,9 +48,9 @@ var blockElements = map[string]bool{
 	"table": true, "caption": true, "tr": true, "div": true,
 }
 
-// plainText renders sanitised HTML as text: entities decoded, one line per
+// PlainText renders sanitised HTML as text: entities decoded, one line per
 // paragraph, heading, list item or table row, runs of spaces collapsed.
-func plainText(s string) string {
+func PlainText(s string) string {
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))
 	for {
