@@ -57,8 +57,14 @@ func (s *Service) CheckListing(marketCode string, in *NewProduct) ([]string, err
 	if err != nil {
 		return nil, err
 	}
+	return s.listingCheck(in, m, s.now())
+}
+
+// listingCheck is the synchronous listing check: the catalogue's rules,
+// then the closed-loop policy over the listing's text.
+func (s *Service) listingCheck(in *NewProduct, m market.Market, now time.Time) ([]string, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	return s.checkListingText(in, m, s.now())
+	return s.checkListingText(in, m, now)
 }

@@ -183,11 +183,8 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	now := s.now()
-	warnings, err := s.checkListingText(&in, m, now)
+	warnings, err := s.listingCheck(&in, m, now)
 	if err != nil {
 		return nil, err
 	}
@@ -274,11 +271,8 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 	if err != nil {
 		return nil, err
 	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
 	now := s.now()
-	warnings, err := s.checkListingText(&in, m, now)
+	warnings, err := s.listingCheck(&in, m, now)
 	if err != nil {
 		return nil, err
 	}

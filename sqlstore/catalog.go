@@ -195,14 +195,7 @@ func (s *CatalogStore) ProductByHandle(ctx context.Context, shopID, handle strin
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.queryProducts(ctx, db, `SELECT `+productColumns+` FROM products WHERE shop_id = ? AND handle = ? AND handle <> ''`, []any{shopID, handle})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, loopshop.ErrNotFound
-	}
-	return out[0], nil
+	return s.queryProduct(ctx, db, `SELECT `+productColumns+` FROM products WHERE shop_id = ? AND handle = ? AND handle <> ''`, shopID, handle)
 }
 
 func (s *CatalogStore) ProductsByShop(ctx context.Context, shopID, status string, r page.Request) ([]*catalog.Product, error) {
@@ -257,14 +250,7 @@ func (s *CatalogStore) Product(ctx context.Context, id string) (*catalog.Product
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.queryProducts(ctx, db, `SELECT `+productColumns+` FROM products WHERE id = ?`, []any{id})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, loopshop.ErrNotFound
-	}
-	return out[0], nil
+	return s.queryProduct(ctx, db, `SELECT `+productColumns+` FROM products WHERE id = ?`, id)
 }
 
 func (s *CatalogStore) ProductsByStatus(ctx context.Context, market, status string, r page.Request) ([]*catalog.Product, error) {
@@ -295,6 +281,19 @@ func (s *CatalogStore) queryProducts(ctx context.Context, db *DB, query string, 
 		return nil, err
 	}
 	return out, s.loadSKUs(ctx, db, out)
+}
+
+// queryProduct is queryProducts for a query of at most one product; none
+// is loopshop.ErrNotFound.
+func (s *CatalogStore) queryProduct(ctx context.Context, db *DB, query string, args ...any) (*catalog.Product, error) {
+	out, err := s.queryProducts(ctx, db, query, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, loopshop.ErrNotFound
+	}
+	return out[0], nil
 }
 
 // loadSKUs fills in the SKUs and images of products, one query each.
