@@ -315,12 +315,9 @@ func (in *NewShop) validate(marketCode string) error {
 
 // Shop returns a shop's public face: without its legal name and contact.
 func (s *Service) Shop(ctx context.Context, id string) (*Shop, error) {
-	shop, err := s.store.Shop(ctx, id)
-	if errors.Is(err, loopshop.ErrNotFound) {
-		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop %s not found", id)
-	}
+	shop, err := s.shop(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("shop: %w", err)
+		return nil, err
 	}
 	shop.LegalName, shop.ContactEmail = "", ""
 	return shop, nil
@@ -329,12 +326,9 @@ func (s *Service) Shop(ctx context.Context, id string) (*Shop, error) {
 // ShopFor returns a shop with its private details when the actor may read
 // them (its staff, cleared platform staff), else its public face.
 func (s *Service) ShopFor(ctx context.Context, actor *identity.Actor, id string) (*Shop, error) {
-	shop, err := s.store.Shop(ctx, id)
-	if errors.Is(err, loopshop.ErrNotFound) {
-		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop %s not found", id)
-	}
+	shop, err := s.shop(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("shop: %w", err)
+		return nil, err
 	}
 	if actor.Can(identity.PermShopRead, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}) != nil {
 		shop.LegalName, shop.ContactEmail = "", ""
@@ -345,12 +339,9 @@ func (s *Service) ShopFor(ctx context.Context, actor *identity.Actor, id string)
 // Product returns a product. Active products are public; others only to
 // those who may write the shop's products.
 func (s *Service) Product(ctx context.Context, actor *identity.Actor, id string) (*Product, error) {
-	p, err := s.store.Product(ctx, id)
-	if errors.Is(err, loopshop.ErrNotFound) {
-		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "product %s not found", id)
-	}
+	p, err := s.product(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("product: %w", err)
+		return nil, err
 	}
 	if p.Status != StatusActivate {
 		if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "product", Market: p.Market, ShopID: p.ShopID}); err != nil {
@@ -410,4 +401,39 @@ func (s *Service) SellerProducts(ctx context.Context, actor *identity.Actor, sho
 		return page.Page[*Product]{}, fmt.Errorf("seller products: %w", err)
 	}
 	return page.Make(items, r, func(p *Product) string { return p.ID }), nil
+}
+
+// shop, product and sku load an object by ID and turn the store's
+// ErrNotFound into a message that names it.
+func (s *Service) shop(ctx context.Context, id string) (*Shop, error) {
+	shop, err := s.store.Shop(ctx, id)
+	if errors.Is(err, loopshop.ErrNotFound) {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("shop %s: %w", id, err)
+	}
+	return shop, nil
+}
+
+func (s *Service) product(ctx context.Context, id string) (*Product, error) {
+	p, err := s.store.Product(ctx, id)
+	if errors.Is(err, loopshop.ErrNotFound) {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "product %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("product %s: %w", id, err)
+	}
+	return p, nil
+}
+
+func (s *Service) sku(ctx context.Context, id string) (*SKURef, error) {
+	k, err := s.inv.SKU(ctx, id)
+	if errors.Is(err, loopshop.ErrNotFound) {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "SKU %s not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("SKU %s: %w", id, err)
+	}
+	return k, nil
 }

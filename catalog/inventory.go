@@ -188,12 +188,9 @@ func (s *Service) Warehouses(ctx context.Context, actor *identity.Actor, shopID 
 // AdjustStock changes stock and records why. Removing more than is
 // available is refused with the numbers, never clamped.
 func (s *Service) AdjustStock(ctx context.Context, actor *identity.Actor, in AdjustStock) (*Stock, error) {
-	sku, err := s.inv.SKU(ctx, in.SKUID)
-	if errors.Is(err, loopshop.ErrNotFound) {
-		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "SKU %s not found", in.SKUID)
-	}
+	sku, err := s.sku(ctx, in.SKUID)
 	if err != nil {
-		return nil, fmt.Errorf("adjust stock: %w", err)
+		return nil, err
 	}
 	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "SKU", Market: sku.Market, ShopID: sku.ShopID}); err != nil {
 		return nil, err
@@ -259,10 +256,7 @@ func (s *Service) AdjustStock(ctx context.Context, actor *identity.Actor, in Adj
 // StockOfProduct returns the stock of every SKU of a product in every
 // warehouse that has held it.
 func (s *Service) StockOfProduct(ctx context.Context, actor *identity.Actor, productID string) ([]*Stock, error) {
-	p, err := s.store.Product(ctx, productID)
-	if errors.Is(err, loopshop.ErrNotFound) {
-		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "product %s not found", productID)
-	}
+	p, err := s.product(ctx, productID)
 	if err != nil {
 		return nil, err
 	}
@@ -274,10 +268,7 @@ func (s *Service) StockOfProduct(ctx context.Context, actor *identity.Actor, pro
 
 // StockHistory returns a SKU's latest adjustments, newest first.
 func (s *Service) StockHistory(ctx context.Context, actor *identity.Actor, skuID string, limit int) ([]*Adjustment, error) {
-	sku, err := s.inv.SKU(ctx, skuID)
-	if errors.Is(err, loopshop.ErrNotFound) {
-		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "SKU %s not found", skuID)
-	}
+	sku, err := s.sku(ctx, skuID)
 	if err != nil {
 		return nil, err
 	}

@@ -169,12 +169,9 @@ func validateOptions(opts []Option) error {
 // With publish it goes live at once; otherwise it is a draft. New shops on
 // probation may list at most ProbationDailyListings products a day.
 func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shopID string, in NewProduct, publish bool) (*Product, error) {
-	shop, err := s.store.Shop(ctx, shopID)
-	if errors.Is(err, loopshop.ErrNotFound) {
-		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop %s not found", shopID)
-	}
+	shop, err := s.shop(ctx, shopID)
 	if err != nil {
-		return nil, fmt.Errorf("create product: %w", err)
+		return nil, err
 	}
 	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
 		return nil, err
@@ -254,12 +251,9 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 // checkouts hold or sold units of them. A SKU's Stock, when given, sets
 // what is available in the default warehouse.
 func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id string, in NewProduct) (*Product, error) {
-	old, err := s.store.Product(ctx, id)
-	if errors.Is(err, loopshop.ErrNotFound) {
-		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "product %s not found", id)
-	}
+	old, err := s.product(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("update product: %w", err)
+		return nil, err
 	}
 	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "product", Market: old.Market, ShopID: old.ShopID}); err != nil {
 		return nil, err

@@ -74,12 +74,9 @@ func (s *Service) ReviewQueue(ctx context.Context, actor *identity.Actor, market
 // Review decides a held listing: approve puts it live, reject fails it
 // with a note the seller reads.
 func (s *Service) Review(ctx context.Context, actor *identity.Actor, productID string, approve bool, note string) (*Product, error) {
-	p, err := s.store.Product(ctx, productID)
-	if errors.Is(err, loopshop.ErrNotFound) {
-		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "product %s not found", productID)
-	}
+	p, err := s.product(ctx, productID)
 	if err != nil {
-		return nil, fmt.Errorf("review: %w", err)
+		return nil, err
 	}
 	if err := actor.Can(identity.PermListingReview, identity.Resource{Kind: "product", Market: p.Market}); err != nil {
 		return nil, err
