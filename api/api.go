@@ -86,5 +86,11 @@ func (a *API) routes() []server.Route {
 			Request: ReviewDecision{}, Response: catalog.Product{}, Handler: a.handleReview},
 		{Method: "GET", Path: "/api/v1/products/{id}", Tag: "catalog", Summary: "Get a product. Drafts are visible only to the shop's staff.",
 			Response: catalog.Product{}, Handler: a.handleProduct},
+		{Method: "PUT", Path: "/api/v1/products/{id}", Tag: "catalog", Auth: server.Required,
+			Summary: "Replace a product's listing. SKUs keep their IDs, stock and sales when matched by seller SKU or option values; a live listing is reviewed again.",
+			Request: catalog.NewProduct{}, Response: catalog.Product{}, Handler: a.handleUpdateProduct},
+		{Method: "POST", Path: "/api/v1/products/{id}/status", Tag: "catalog", Auth: server.Required,
+			Summary: "Publish (through review), deactivate or delete a product.",
+			Request: StatusAction{}, Response: catalog.Product{}, Handler: a.handleProductStatus},
 	}
 }

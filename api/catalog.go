@@ -172,6 +172,35 @@ func (a *API) handleReviewQueue(w http.ResponseWriter, r *http.Request) error {
 	return server.JSON(w, http.StatusOK, p)
 }
 
+func (a *API) handleUpdateProduct(w http.ResponseWriter, r *http.Request) error {
+	var in catalog.NewProduct
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	p, err := a.Catalog.UpdateProduct(r.Context(), server.Actor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, p)
+}
+
+// StatusAction is what a seller does to a product's status.
+type StatusAction struct {
+	Action string `json:"action"` // publish, deactivate or delete
+}
+
+func (a *API) handleProductStatus(w http.ResponseWriter, r *http.Request) error {
+	var in StatusAction
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	p, err := a.Catalog.SetProductStatus(r.Context(), server.Actor(r), r.PathValue("id"), in.Action)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, p)
+}
+
 // ReviewDecision is a reviewer's verdict on a held listing.
 type ReviewDecision struct {
 	Decision string `json:"decision"` // approve or reject

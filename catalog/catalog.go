@@ -18,6 +18,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/linkpolicy"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/money"
@@ -207,13 +208,14 @@ type Store interface {
 	CreateShop(ctx context.Context, s *Shop, ownerID string, wh *Warehouse) error
 	Shop(ctx context.Context, id string) (*Shop, error)
 	// CreateProduct stores a product with its SKUs and images and applies
-	// the initial stock adjustments, atomically.
-	CreateProduct(ctx context.Context, p *Product, stock []*Adjustment) error
+	// the initial stock adjustments, and enqueues its review job if not
+	// nil, atomically.
+	CreateProduct(ctx context.Context, p *Product, stock []*Adjustment, review *jobs.Job) error
 	// UpdateProduct stores p over the product last updated at prevUpdated
 	// (ErrChanged if it has been updated since), deletes the removed SKUs
 	// (*SKUInUseError if one has reserved or sold units) and sets stock,
-	// atomically.
-	UpdateProduct(ctx context.Context, p *Product, prevUpdated time.Time, removed []string, stock []StockTarget, actorID string) error
+	// and enqueues the review job if not nil, atomically.
+	UpdateProduct(ctx context.Context, p *Product, prevUpdated time.Time, removed []string, stock []StockTarget, actorID string, review *jobs.Job) error
 	ProductByHandle(ctx context.Context, shopID, handle string) (*Product, error)
 	// ProductsByShop lists a shop's products, newest first, of one status
 	// or (status "") of any status but DELETED, after the cursor r.After

@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/sqlstore"
@@ -26,6 +28,7 @@ type env struct {
 	catalog  *catalog.Service
 	identity *identity.Service
 	store    *sqlstore.IdentityStore
+	jobs     *jobs.Runner
 	n        int
 }
 
@@ -33,12 +36,25 @@ func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
 	r := sqltest.Router(t, engine)
 	store := sqlstore.NewIdentityStore(r)
-	return &env{
+	e := &env{
 		t:        t,
 		catalog:  catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets()),
 		identity: identity.NewService(store, r.Markets(), "test-secret", time.Hour),
 		store:    store,
+		jobs:     jobs.NewRunner(sqlstore.NewJobStore(r), r.RegionNames(), slog.New(slog.DiscardHandler)),
 	}
+	e.catalog.RegisterJobs(e.jobs)
+	return e
+}
+
+// runJobs runs the background jobs that are due and returns how many ran.
+func (e *env) runJobs() int {
+	e.t.Helper()
+	n, err := e.jobs.RunDue(context.Background())
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
 }
 
 // account stores a new account of market directly (no password hashing:
@@ -265,7 +281,7 @@ func TestCreateProduct(t *testing.T) {
 				}
 				wantAudit := catalog.AuditNone
 				if tt.publish {
-					wantAudit = catalog.AuditApproved
+					wantAudit = catalog.AuditPending // until the background review
 				}
 				if p.AuditStatus != wantAudit {
 					t.Errorf("audit status %s, want %s", p.AuditStatus, wantAudit)

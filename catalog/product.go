@@ -12,6 +12,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/richtext"
 )
@@ -202,10 +203,10 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 		Category: in.Category, Brand: in.Brand, Tags: in.Tags, Options: in.Options,
 		Status: StatusDraft, AuditStatus: AuditNone, CreatedAt: now, UpdatedAt: now, Warnings: warnings,
 	}
+	var review *jobs.Job
 	if publish {
-		p.Status, p.AuditStatus = StatusActivate, AuditApproved
-		if flags := reviewFlags(&in); len(flags) > 0 {
-			p.Status, p.AuditStatus, p.ReviewNote = StatusPending, AuditPending, "held for review: "+strings.Join(flags, "; ")
+		if review, err = s.publish(p); err != nil {
+			return nil, err
 		}
 	}
 	p.Images, p.ImageKey = images(in.Images)
@@ -230,7 +231,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 			a.WarehouseID = whs[0].ID
 		}
 	}
-	if err := s.store.CreateProduct(ctx, p, stock); err != nil {
+	if err := s.store.CreateProduct(ctx, p, stock, review); err != nil {
 		var taken *SellerSKUTakenError
 		if errors.As(err, &taken) && taken.Index < len(p.SKUs) {
 			return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: fmt.Sprintf("skus[%d].seller_sku", taken.Index),
@@ -272,10 +273,6 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 	}
 	p := *old
 	p.Warnings = warnings
-	// A live listing edited into something the rules flag goes back to review.
-	if flags := reviewFlags(&in); len(flags) > 0 && old.Status == StatusActivate {
-		p.Status, p.AuditStatus, p.ReviewNote = StatusPending, AuditPending, "held for review: "+strings.Join(flags, "; ")
-	}
 	p.Handle, p.Title, p.Description, p.DescriptionHTML = in.Handle, in.Title, in.Description, in.DescriptionHTML
 	p.Category, p.Brand, p.Tags, p.Options = in.Category, in.Brand, in.Tags, in.Options
 	p.SKUs, p.UpdatedAt = nil, now
@@ -327,7 +324,14 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 			stock[i].AdjustmentID = loopshop.NewID("adj", m.Code)
 		}
 	}
-	err = s.store.UpdateProduct(ctx, &p, old.UpdatedAt, removed, stock, actor.AccountID)
+	// An edited live or held listing is reviewed again as it now reads.
+	var review *jobs.Job
+	if old.Status == StatusActivate || old.Status == StatusPending {
+		if review, err = s.publish(&p); err != nil {
+			return nil, err
+		}
+	}
+	err = s.store.UpdateProduct(ctx, &p, old.UpdatedAt, removed, stock, actor.AccountID, review)
 	var busy *SKUInUseError
 	switch {
 	case errors.As(err, &busy):
@@ -340,6 +344,67 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 		return nil, fmt.Errorf("update product: %w", err)
 	}
 	return &p, nil
+}
+
+// What a seller may do to a product's status.
+const (
+	ActionPublish    = "publish"    // a draft, deactivated or failed listing goes (back) live, through review
+	ActionDeactivate = "deactivate" // a live or held listing comes off sale, keeping everything
+	ActionDelete     = "delete"     // the listing is gone for good; its SKUs stay for past orders
+)
+
+// sellerMoves says from which statuses each action may be taken. A listing
+// the platform took down or froze stays as it is until staff act.
+var sellerMoves = map[string][]string{
+	ActionPublish:    {StatusDraft, StatusSellerDeactivated, StatusFailed},
+	ActionDeactivate: {StatusActivate, StatusPending},
+	ActionDelete:     {StatusDraft, StatusPending, StatusFailed, StatusActivate, StatusSellerDeactivated},
+}
+
+// CanMove reports whether a seller may take action on a product of status.
+func CanMove(status, action string) bool { return slices.Contains(sellerMoves[action], status) }
+
+// SetProductStatus publishes, deactivates or deletes a product for a
+// seller who may write it.
+func (s *Service) SetProductStatus(ctx context.Context, actor *identity.Actor, id, action string) (*Product, error) {
+	p, err := s.product(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "product", Market: p.Market, ShopID: p.ShopID}); err != nil {
+		return nil, err
+	}
+	from, ok := sellerMoves[action]
+	if !ok {
+		return nil, loopshop.Invalid("action", "action %q is not one of publish, deactivate, delete", action)
+	}
+	if !slices.Contains(from, p.Status) {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "product %s is %s and cannot be %s", p.ID, p.Status, map[string]string{
+			ActionPublish: "published", ActionDeactivate: "deactivated", ActionDelete: "deleted"}[action])
+	}
+	prev := p.UpdatedAt
+	p.UpdatedAt = s.now()
+	c := StatusChange{ProductID: p.ID, From: from, Version: prev, Now: p.UpdatedAt, Audit: p.AuditStatus}
+	switch action {
+	case ActionPublish:
+		if c.Job, err = s.publish(p); err != nil {
+			return nil, err
+		}
+		c.To, c.Audit = p.Status, p.AuditStatus
+	case ActionDeactivate:
+		c.To = StatusSellerDeactivated
+	case ActionDelete:
+		c.To = StatusDeleted
+	}
+	c.Note = p.ReviewNote
+	if err := s.store.SetStatus(ctx, c); err != nil {
+		if errors.Is(err, ErrChanged) {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "product %s was changed while you looked at it; reload it and try again", p.ID)
+		}
+		return nil, fmt.Errorf("%s product %s: %w", action, p.ID, err)
+	}
+	p.Status, p.AuditStatus = c.To, c.Audit
+	return p, nil
 }
 
 // StockTarget sets what is available of a SKU in a warehouse.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/page"
 )
@@ -58,7 +59,7 @@ func (s *CatalogStore) Shop(ctx context.Context, id string) (*catalog.Shop, erro
 	return &sh, nil
 }
 
-func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, stock []*catalog.Adjustment) error {
+func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, stock []*catalog.Adjustment, review *jobs.Job) error {
 	db, err := s.r.ForMarket(p.Market)
 	if err != nil {
 		return err
@@ -99,7 +100,7 @@ func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, st
 				return err
 			}
 		}
-		return nil
+		return enqueueJobs(ctx, tx, review)
 	})
 }
 
@@ -116,7 +117,7 @@ func insertSKU(ctx context.Context, tx *Tx, p *catalog.Product, k *catalog.SKU, 
 	return err
 }
 
-func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, prevUpdated time.Time, removed []string, stock []catalog.StockTarget, actorID string) error {
+func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, prevUpdated time.Time, removed []string, stock []catalog.StockTarget, actorID string, review *jobs.Job) error {
 	db, err := s.r.ForMarket(p.Market)
 	if err != nil {
 		return err
@@ -186,7 +187,7 @@ func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, pr
 				return err
 			}
 		}
-		return nil
+		return enqueueJobs(ctx, tx, review)
 	})
 }
 
@@ -220,19 +221,53 @@ func (s *CatalogStore) ProductsByShop(ctx context.Context, shopID, status string
 	return s.queryProducts(ctx, db, query, args)
 }
 
-func (s *CatalogStore) SetReview(ctx context.Context, productID, from, to, audit, note string, now time.Time) error {
-	db, err := s.r.ForID(productID)
+func (s *CatalogStore) SetStatus(ctx context.Context, c catalog.StatusChange) error {
+	db, err := s.r.ForID(c.ProductID)
 	if err != nil {
 		return err
 	}
+	if len(c.From) == 0 {
+		return fmt.Errorf("status change of %s: no statuses to move from", c.ProductID)
+	}
+	query := `UPDATE products SET status = ?, audit_status = ?, review_note = ?`
+	args := []any{c.To, c.Audit, c.Note}
+	if !c.Now.IsZero() {
+		query += `, updated_at = ?`
+		args = append(args, c.Now)
+	}
+	query += ` WHERE id = ? AND status IN (?` + strings.Repeat(", ?", len(c.From)-1) + `)`
+	args = append(args, c.ProductID)
+	for _, f := range c.From {
+		args = append(args, f)
+	}
+	if !c.Version.IsZero() {
+		query += ` AND updated_at = ?`
+		args = append(args, c.Version)
+	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		n, err := tx.Exec(ctx, `UPDATE products SET status = ?, audit_status = ?, review_note = ?, updated_at = ? WHERE id = ? AND status = ?`,
-			to, audit, note, now, productID, from)
-		if err == nil && n == 0 {
-			err = catalog.ErrChanged
+		n, err := tx.Exec(ctx, query, args...)
+		if err != nil {
+			return err
 		}
-		return err
+		if n == 0 {
+			return catalog.ErrChanged
+		}
+		return enqueueJobs(ctx, tx, c.Job)
 	})
+}
+
+func (s *CatalogStore) DuplicateListing(ctx context.Context, shopID, productID, title string) (string, error) {
+	db, err := s.r.ForID(shopID)
+	if err != nil {
+		return "", err
+	}
+	var id string
+	err = db.Read().Get(ctx, `SELECT id FROM products WHERE shop_id = ? AND id < ? AND status = 'ACTIVATE' AND LOWER(title) = LOWER(?) ORDER BY id LIMIT 1`,
+		[]any{shopID, productID, title}, &id)
+	if isNotFound(err) {
+		return "", nil
+	}
+	return id, err
 }
 
 func (s *CatalogStore) ProductsCreatedSince(ctx context.Context, shopID string, t time.Time) (int, error) {

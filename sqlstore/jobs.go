@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -28,6 +29,19 @@ func enqueueJob(ctx context.Context, tx *Tx, j *jobs.Job) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 		j.ID, j.Kind, j.Market, string(j.Payload), dedupe, j.RunAt, j.MaxAttempts, j.CreatedAt)
 	return err
+}
+
+// enqueueJobs writes the jobs that are not nil inside tx.
+func enqueueJobs(ctx context.Context, tx *Tx, js ...*jobs.Job) error {
+	for _, j := range js {
+		if j == nil {
+			continue
+		}
+		if err := enqueueJob(ctx, tx, j); err != nil {
+			return fmt.Errorf("enqueue %s job: %w", j.Kind, err)
+		}
+	}
+	return nil
 }
 
 func (s *JobStore) Enqueue(ctx context.Context, j *jobs.Job) error {

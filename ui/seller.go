@@ -158,6 +158,7 @@ type sellerProductsPage struct {
 	Filters  []sellerTab
 	Status   string
 	Rows     []sellerProductRow
+	Deleted  string // the title of the product just deleted
 	Locale   string
 	MoreURL  string
 	Continue bool
@@ -186,7 +187,8 @@ func (u *UI) handleSellerProducts(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	base := "/seller/shops/" + url.PathEscape(shop.ID) + "/products"
-	p := sellerProductsPage{SellerHead: newSellerHead(shop, "Products"), Status: status, Locale: mkt.Locale, Continue: req.After != ""}
+	p := sellerProductsPage{SellerHead: newSellerHead(shop, "Products"), Status: status, Locale: mkt.Locale, Continue: req.After != "",
+		Deleted: q.Get("deleted")}
 	for _, t := range statusTabs {
 		link := base
 		if t.Status != "" {

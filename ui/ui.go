@@ -144,6 +144,7 @@ func (u *UI) Register(srv *server.Server) {
 	srv.HandlePage("POST /signup", u.page(u.handleSignUp))
 	srv.HandlePage("POST /logout", u.page(u.handleLogout))
 	u.registerSeller(srv)
+	u.registerSellerEdit(srv)
 	srv.HandlePage("GET /static/", u.static)
 	srv.HandlePage("GET /media/", media.Handler(u.Media, "/media/"))
 }

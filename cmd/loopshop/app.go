@@ -19,6 +19,7 @@ import (
 	"github.com/loopshop/loopshop/config"
 	"github.com/loopshop/loopshop/demo"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/linkpolicy"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/server"
@@ -59,6 +60,10 @@ type Main struct {
 	Catalog  *catalog.Service
 	Media    *media.Local
 	Server   *server.Server
+	// Jobs runs the background jobs of every region while the server runs.
+	Jobs *jobs.Runner
+
+	stopJobs func()
 
 	stdout, stderr io.Writer
 	serveErr       chan error
@@ -183,6 +188,13 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Catalog.SetLinkPolicy(links)
 
+	m.Jobs = jobs.NewRunner(sqlstore.NewJobStore(m.Router), m.Router.RegionNames(), m.Logger)
+	m.Catalog.RegisterJobs(m.Jobs)
+	jobsCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { defer close(done); m.Jobs.Run(jobsCtx) }()
+	m.stopJobs = func() { cancel(); <-done }
+
 	m.Server = server.New(&m.Config, server.Deps{
 		Identity:    m.Identity,
 		Idempotency: sqlstore.NewIdempotencyStore(m.Router),
@@ -235,7 +247,8 @@ func (m *Main) secret() (string, error) {
 	return s, nil
 }
 
-// Close stops the server and closes the databases.
+// Close stops the server and the background jobs, and closes the
+// databases. A job cut off half-way runs again after its lease.
 func (m *Main) Close() error {
 	var err error
 	if m.Server != nil {
@@ -247,6 +260,10 @@ func (m *Main) Close() error {
 			m.serveErr = nil
 		}
 		m.Server = nil
+	}
+	if m.stopJobs != nil {
+		m.stopJobs()
+		m.stopJobs = nil
 	}
 	if m.Media != nil {
 		err = errors.Join(err, m.Media.Close())
