@@ -60,6 +60,16 @@ func (p *COD) Charge(ctx context.Context, req ChargeRequest) (*Charge, error) {
 	})
 }
 
+// Fee returns the fee the seller bears for a cash-on-delivery payment of
+// amount, rounded as Charge rounds it.
+func (p *COD) Fee(amount money.Money) money.Money {
+	fee, err := codFee(amount, p.FeeBPS)
+	if err != nil {
+		return money.New(0, amount.Currency)
+	}
+	return fee
+}
+
 // Refund cancels part or all of a cash-on-delivery charge; see COD.
 func (p *COD) Refund(ctx context.Context, req RefundRequest) (*Refund, error) {
 	if err := ctx.Err(); err != nil {

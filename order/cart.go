@@ -1,0 +1,93 @@
+package order
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/money"
+)
+
+// MaxCartItems bounds a cart, as MaxLines bounds a checkout.
+const MaxCartItems = MaxLines
+
+// CartStore keeps buyers' carts in their market's region.
+type CartStore interface {
+	// Cart returns the buyer's items, oldest first.
+	Cart(ctx context.Context, market, buyerID string) ([]CartItem, error)
+	// SetCartItem sets how many of a SKU the cart holds; 0 removes it. It
+	// refuses a new SKU beyond max items with ErrCartFull.
+	SetCartItem(ctx context.Context, market, buyerID string, it CartItem, max int) error
+}
+
+// ErrCartFull is the store's refusal to add an item to a full cart.
+var ErrCartFull = fmt.Errorf("cart is full")
+
+// Cart is a buyer's cart priced as checkout would charge it: one order per
+// shop, with shipping.
+type Cart struct {
+	Items  []CartItem  `json:"items"`
+	Orders []*Order    `json:"orders"`
+	Total  money.Money `json:"total"`
+}
+
+// Cart returns the actor's cart, priced.
+func (s *Service) Cart(ctx context.Context, actor *identity.Actor) (*Cart, error) {
+	if actor == nil || actor.AccountID == "" {
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to see your cart")
+	}
+	m, err := s.markets.Get(actor.Market)
+	if err != nil {
+		return nil, err
+	}
+	items, err := s.store.Cart(ctx, m.Code, actor.AccountID)
+	if err != nil {
+		return nil, fmt.Errorf("cart: %w", err)
+	}
+	c := &Cart{Items: items, Orders: []*Order{}, Total: money.New(0, m.Currency)}
+	if len(items) == 0 {
+		return c, nil
+	}
+	if c.Orders, err = s.quote(ctx, m, items, ""); err != nil {
+		return nil, err
+	}
+	for _, o := range c.Orders {
+		c.Total.Amount += o.Total.Amount
+	}
+	return c, nil
+}
+
+// SetCartItem puts quantity of a SKU in the actor's cart (0 takes it out).
+func (s *Service) SetCartItem(ctx context.Context, actor *identity.Actor, it CartItem) (*Cart, error) {
+	if actor == nil || actor.AccountID == "" {
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to fill a cart")
+	}
+	if it.Quantity < 0 || it.Quantity > MaxQuantity {
+		return nil, loopshop.Invalid("quantity", "quantity must be 0 (to remove it) to %d", MaxQuantity)
+	}
+	m, err := s.markets.Get(actor.Market)
+	if err != nil {
+		return nil, err
+	}
+	if it.Quantity > 0 {
+		found, err := s.store.Items(ctx, m.Code, []string{it.SKUID})
+		if err != nil {
+			return nil, fmt.Errorf("cart: %w", err)
+		}
+		k, ok := found[it.SKUID]
+		if !ok {
+			return nil, loopshop.Errorf(loopshop.ENOTFOUND, "SKU %s is not sold in %s", it.SKUID, m.Name)
+		}
+		if k.ProductStatus != "ACTIVATE" {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "%q is not on sale at the moment", k.Title)
+		}
+	}
+	if err := s.store.SetCartItem(ctx, m.Code, actor.AccountID, it, MaxCartItems); err != nil {
+		if err == ErrCartFull {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "a cart holds at most %d different items; check out or remove some first", MaxCartItems)
+		}
+		return nil, fmt.Errorf("cart: %w", err)
+	}
+	return s.Cart(ctx, actor)
+}

@@ -1,0 +1,150 @@
+package order
+
+import (
+	"context"
+	"time"
+
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/jobs"
+	"github.com/loopshop/loopshop/ledger"
+	"github.com/loopshop/loopshop/market"
+	"github.com/loopshop/loopshop/page"
+	"github.com/loopshop/loopshop/payment"
+	"github.com/loopshop/loopshop/shipping"
+)
+
+// Item is what checkout needs to know of a SKU: its product, shop and
+// price as they are now.
+type Item struct {
+	SKUID         string
+	ProductID     string
+	ShopID        string
+	Market        string
+	Title         string
+	Options       []string
+	SellerSKU     string
+	Price         int64
+	Currency      string
+	WeightGrams   int
+	ProductStatus string
+	ShopShipsFrom string
+}
+
+// OutOfStockError is the store's refusal to reserve a line.
+type OutOfStockError struct {
+	SKUID     string
+	Quantity  int64
+	Available int64
+}
+
+func (e *OutOfStockError) Error() string {
+	return "SKU " + e.SKUID + " is out of stock"
+}
+
+// DuplicateCheckoutError is the store's answer to a checkout whose buyer
+// and idempotency key an earlier checkout has: its ID.
+type DuplicateCheckoutError struct{ ID string }
+
+func (e *DuplicateCheckoutError) Error() string {
+	return "checkout " + e.ID + " has the same idempotency key"
+}
+
+// Payment is the outcome of a checkout's charge, to record.
+type Payment struct {
+	CheckoutID  string
+	Status      string // CheckoutPaid, CheckoutConfirmed, CheckoutDeclined or CheckoutExpired
+	ChargeID    string
+	DeclineCode string
+	Message     string
+	At          time.Time
+	// Orders move to Next (ON_HOLD when paid or confirmed, CANCELLED
+	// otherwise) with HoldUntil set when on hold.
+	Next      string
+	HoldUntil time.Time
+	Ledger    []*ledger.Transaction
+	Jobs      []*jobs.Job
+}
+
+// Change is a move of one order from one of the statuses From.
+type Change struct {
+	OrderID string
+	From    []string
+	To      string
+	At      time.Time
+	// Fields set with the move, when not empty.
+	Carrier, TrackingNumber   string
+	CancelReason, CancelledBy string
+	// ShipLines marks lines shipped.
+	ShipLines []int
+	// ReleaseStock gives the order's reserved or sold units back.
+	ReleaseStock bool
+	Ledger       []*ledger.Transaction
+	Jobs         []*jobs.Job
+}
+
+// Store is what orders need from storage.
+type Store interface {
+	// Items returns the SKUs of a market by ID; unknown ones are left out.
+	Items(ctx context.Context, market string, skuIDs []string) (map[string]*Item, error)
+	// CreateCheckout stores c with its orders, reserving every line's
+	// stock from one warehouse that has it, removing the bought SKUs from
+	// the buyer's cart and enqueueing jobs, atomically. It returns
+	// *OutOfStockError if a line cannot be reserved and
+	// *DuplicateCheckoutError if the buyer used the key before.
+	CreateCheckout(ctx context.Context, c *Checkout, jobs []*jobs.Job) error
+	// CheckoutByKey returns the buyer's checkout with the key.
+	CheckoutByKey(ctx context.Context, market, buyerID, key string) (*Checkout, error)
+	Checkout(ctx context.Context, id string) (*Checkout, error)
+	// RecordPayment applies p to a PENDING checkout and its UNPAID orders:
+	// stock sold or released, ledger posted, jobs enqueued, atomically.
+	// ErrChanged if the checkout is no longer PENDING.
+	RecordPayment(ctx context.Context, p Payment) error
+	// Move applies c, or returns ErrChanged if the order is in none of From.
+	Move(ctx context.Context, c Change) error
+	Order(ctx context.Context, id string) (*Order, error)
+	// OrdersOfBuyer and OrdersOfShop list orders newest first after the
+	// cursor, fetching r.Limit+1.
+	OrdersOfBuyer(ctx context.Context, buyerID string, r page.Request) ([]*Order, error)
+	OrdersOfShop(ctx context.Context, shopID, status string, r page.Request) ([]*Order, error)
+	CartStore
+}
+
+// Service holds the rules of checkout and orders.
+type Service struct {
+	store    Store
+	markets  *market.Set
+	shipping shipping.Store
+	card     payment.Provider
+	cod      *payment.COD
+	now      func() time.Time
+
+	// HoldTTL is how long checkout holds stock for a payment.
+	HoldTTL time.Duration
+	// RemorseWindow is how long a paid order stays ON_HOLD, when the buyer
+	// may cancel it at no cost to anyone.
+	RemorseWindow time.Duration
+	// ReturnWindow is how long after delivery an order completes and
+	// settles.
+	ReturnWindow time.Duration
+	// CommissionBPS is the platform's commission on an order's items, in
+	// basis points.
+	CommissionBPS int64
+}
+
+// Defaults of a Service.
+const (
+	DefaultHoldTTL       = 15 * time.Minute
+	DefaultRemorseWindow = 30 * time.Minute
+	DefaultReturnWindow  = 7 * 24 * time.Hour
+	DefaultCommissionBPS = 500
+)
+
+// NewService returns the order service. card takes card payments (the
+// test provider or Stripe); cash on delivery is built in.
+func NewService(store Store, markets *market.Set, rates shipping.Store, card payment.Provider) *Service {
+	return &Service{store: store, markets: markets, shipping: rates, card: card, cod: payment.NewCOD(), now: identity.Now,
+		HoldTTL: DefaultHoldTTL, RemorseWindow: DefaultRemorseWindow, ReturnWindow: DefaultReturnWindow, CommissionBPS: DefaultCommissionBPS}
+}
+
+// SetClock replaces the service's clock, for tests of timed steps.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }

@@ -1,0 +1,503 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/jobs"
+	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/order"
+	"github.com/loopshop/loopshop/page"
+)
+
+// OrderStore implements order.Store.
+type OrderStore struct{ r *Router }
+
+// NewOrderStore returns the order store over r.
+func NewOrderStore(r *Router) *OrderStore { return &OrderStore{r: r} }
+
+var _ order.Store = (*OrderStore)(nil)
+
+func placeholders(n int) string { return "?" + strings.Repeat(", ?", n-1) }
+
+func (s *OrderStore) Items(ctx context.Context, market string, skuIDs []string) (map[string]*order.Item, error) {
+	out := map[string]*order.Item{}
+	if len(skuIDs) == 0 {
+		return out, nil
+	}
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{market}
+	for _, id := range skuIDs {
+		args = append(args, id)
+	}
+	err = db.Read().Query(ctx, `SELECT k.id, k.product_id, p.shop_id, p.market, p.title, k.option1, k.option2, k.option3, k.seller_sku,
+			k.price_amount, k.currency, k.weight_grams, p.status, s.ships_from
+		FROM skus k JOIN products p ON p.id = k.product_id JOIN shops s ON s.id = p.shop_id
+		WHERE p.market = ? AND k.id IN (`+placeholders(len(skuIDs))+`)`, args, func(rows *sql.Rows) error {
+		var it order.Item
+		var o [3]string
+		if err := rows.Scan(&it.SKUID, &it.ProductID, &it.ShopID, &it.Market, &it.Title, &o[0], &o[1], &o[2], &it.SellerSKU,
+			&it.Price, &it.Currency, &it.WeightGrams, &it.ProductStatus, &it.ShopShipsFrom); err != nil {
+			return err
+		}
+		for _, v := range o {
+			if v != "" {
+				it.Options = append(it.Options, v)
+			}
+		}
+		out[it.SKUID] = &it
+		return nil
+	})
+	return out, err
+}
+
+// reserve holds quantity of a SKU in one warehouse that has it all: a
+// conditional UPDATE, so that among any number of racing checkouts only
+// those the stock covers succeed. On PostgreSQL the row lock makes later
+// writers re-check the condition against the committed row.
+func reserve(ctx context.Context, tx *Tx, skuID string, quantity int64, now time.Time) (string, error) {
+	for range 3 {
+		var wh string
+		err := tx.Get(ctx, `UPDATE inventory SET reserved = reserved + ?, updated_at = ?
+			WHERE sku_id = ? AND received - reserved - sold >= ? AND warehouse_id = (
+				SELECT warehouse_id FROM inventory WHERE sku_id = ? AND received - reserved - sold >= ?
+				ORDER BY received - reserved - sold DESC, warehouse_id LIMIT 1)
+			RETURNING warehouse_id`, []any{quantity, now, skuID, quantity, skuID, quantity}, &wh)
+		if err == nil {
+			return wh, nil
+		}
+		if !isNotFound(err) {
+			return "", err
+		}
+		// Either no warehouse has enough, or the one chosen was emptied
+		// by a racing checkout between the choice and the update.
+		var avail int64
+		if err := tx.Get(ctx, `SELECT COALESCE(MAX(received - reserved - sold), 0) FROM inventory WHERE sku_id = ?`, []any{skuID}, &avail); err != nil {
+			return "", err
+		}
+		if avail < quantity {
+			return "", &order.OutOfStockError{SKUID: skuID, Quantity: quantity, Available: avail}
+		}
+	}
+	return "", &order.OutOfStockError{SKUID: skuID, Quantity: quantity}
+}
+
+func (s *OrderStore) CreateCheckout(ctx context.Context, c *order.Checkout, js []*jobs.Job) error {
+	db, err := s.r.ForMarket(c.Market)
+	if err != nil {
+		return err
+	}
+	err = db.WriteTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO checkouts (id, market, buyer_id, idempotency_key, request_hash, status, payment_method, provider,
+				currency, total, expires_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, c.Market, c.BuyerID, c.IdempotencyKey, c.RequestHash, c.Status, c.PaymentMethod, c.Provider,
+			c.Total.Currency, c.Total.Amount, c.ExpiresAt, c.CreatedAt, c.UpdatedAt); err != nil {
+			return err
+		}
+		// Reserve in SKU order, so that two checkouts of the same SKUs
+		// lock their rows in the same order and cannot deadlock.
+		type at struct{ o, l int }
+		var lines []at
+		for i, o := range c.Orders {
+			for j := range o.Lines {
+				lines = append(lines, at{i, j})
+			}
+		}
+		slices.SortFunc(lines, func(a, b at) int {
+			return strings.Compare(c.Orders[a.o].Lines[a.l].SKUID, c.Orders[b.o].Lines[b.l].SKUID)
+		})
+		for _, a := range lines {
+			l := &c.Orders[a.o].Lines[a.l]
+			if l.WarehouseID, err = reserve(ctx, tx, l.SKUID, l.Quantity, c.CreatedAt); err != nil {
+				return err
+			}
+		}
+		var skus []any
+		for _, o := range c.Orders {
+			if err := insertOrder(ctx, tx, o); err != nil {
+				return err
+			}
+			for _, l := range o.Lines {
+				skus = append(skus, l.SKUID)
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM cart_items WHERE buyer_id = ? AND sku_id IN (`+placeholders(len(skus))+`)`,
+			append([]any{c.BuyerID}, skus...)...); err != nil {
+			return err
+		}
+		return enqueueJobs(ctx, tx, js...)
+	})
+	if errors.Is(err, loopshop.ErrAlreadyExists) {
+		var id string
+		if gerr := db.Read().Get(ctx, `SELECT id FROM checkouts WHERE buyer_id = ? AND idempotency_key = ?`,
+			[]any{c.BuyerID, c.IdempotencyKey}, &id); gerr == nil {
+			return &order.DuplicateCheckoutError{ID: id}
+		}
+	}
+	return err
+}
+
+func insertOrder(ctx context.Context, tx *Tx, o *order.Order) error {
+	shipTo, err := json.Marshal(o.ShipTo)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO orders (id, checkout_id, market, shop_id, buyer_id, status, currency, subtotal, shipping_fee, tax, total,
+			payment_method, payment_fee, commission, ship_to, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, o.CheckoutID, o.Market, o.ShopID, o.BuyerID, o.Status, o.Total.Currency, o.Subtotal.Amount, o.ShippingFee.Amount, o.Tax.Amount,
+		o.Total.Amount, o.PaymentMethod, o.PaymentFee.Amount, o.Commission.Amount, string(shipTo), o.CreatedAt, o.UpdatedAt); err != nil {
+		return err
+	}
+	for _, l := range o.Lines {
+		if _, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku,
+				quantity, unit_price, tax, stock) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.ID, l.No, l.SKUID, l.ProductID, l.WarehouseID, l.Title, strings.Join(l.Options, "\x1f"), l.SellerSKU,
+			l.Quantity, l.UnitPrice.Amount, l.Tax.Amount, l.Stock); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// releaseLines gives back the stock of the lines of the orders matching
+// where (reserved or sold) and marks them released; with sell, reserved
+// units are sold instead.
+func moveStock(ctx context.Context, tx *Tx, where string, arg any, sell bool, now time.Time) error {
+	type line struct {
+		orderID, skuID, warehouseID, stock string
+		no                                 int
+		qty                                int64
+	}
+	var lines []line
+	cond := `l.stock IN ('reserved', 'sold')`
+	if sell {
+		cond = `l.stock = 'reserved'`
+	}
+	err := tx.Query(ctx, `SELECT l.order_id, l.line_no, l.sku_id, l.warehouse_id, l.quantity, l.stock FROM order_lines l JOIN orders o ON o.id = l.order_id
+		WHERE `+where+` AND `+cond+` ORDER BY l.sku_id`, []any{arg}, func(rows *sql.Rows) error {
+		var l line
+		if err := rows.Scan(&l.orderID, &l.no, &l.skuID, &l.warehouseID, &l.qty, &l.stock); err != nil {
+			return err
+		}
+		lines = append(lines, l)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, l := range lines {
+		set, to := `reserved = reserved - ?`, order.StockReleased
+		switch {
+		case sell:
+			set, to = `reserved = reserved - ?, sold = sold + ?`, order.StockSold
+		case l.stock == order.StockSold:
+			set = `sold = sold - ?`
+		}
+		args := []any{l.qty}
+		if sell {
+			args = append(args, l.qty)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE inventory SET `+set+`, updated_at = ? WHERE sku_id = ? AND warehouse_id = ?`,
+			append(args, now, l.skuID, l.warehouseID)...); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE order_lines SET stock = ? WHERE order_id = ? AND line_no = ?`, to, l.orderID, l.no); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *OrderStore) RecordPayment(ctx context.Context, p order.Payment) error {
+	db, err := s.r.ForID(p.CheckoutID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `UPDATE checkouts SET status = ?, charge_id = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ? AND status = 'PENDING'`,
+			p.Status, p.ChargeID, p.DeclineCode, p.Message, p.At, p.CheckoutID)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return order.ErrChanged
+		}
+		if p.Next == order.StatusOnHold {
+			var paidAt any
+			if p.Status == order.CheckoutPaid {
+				paidAt = p.At
+			}
+			if _, err := tx.Exec(ctx, `UPDATE orders SET status = 'ON_HOLD', hold_until = ?, paid_at = ?, updated_at = ? WHERE checkout_id = ? AND status = 'UNPAID'`,
+				p.HoldUntil, paidAt, p.At, p.CheckoutID); err != nil {
+				return err
+			}
+		} else {
+			if _, err := tx.Exec(ctx, `UPDATE orders SET status = 'CANCELLED', cancelled_at = ?, cancelled_by = 'system', cancel_reason = ?, updated_at = ?
+				WHERE checkout_id = ? AND status = 'UNPAID'`, p.At, p.Message, p.At, p.CheckoutID); err != nil {
+				return err
+			}
+		}
+		if err := moveStock(ctx, tx, `o.checkout_id = ?`, p.CheckoutID, p.Next == order.StatusOnHold, p.At); err != nil {
+			return err
+		}
+		for _, t := range p.Ledger {
+			if _, err := postLedger(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		return enqueueJobs(ctx, tx, p.Jobs...)
+	})
+}
+
+func (s *OrderStore) Move(ctx context.Context, c order.Change) error {
+	db, err := s.r.ForID(c.OrderID)
+	if err != nil {
+		return err
+	}
+	set := []string{"status = ?", "updated_at = ?"}
+	args := []any{c.To, c.At}
+	add := func(col string, v any) {
+		set = append(set, col+" = ?")
+		args = append(args, v)
+	}
+	if c.TrackingNumber != "" {
+		add("carrier", c.Carrier)
+		add("tracking_number", c.TrackingNumber)
+		add("shipped_at", c.At)
+	}
+	switch c.To {
+	case order.StatusCancelled:
+		add("cancel_reason", c.CancelReason)
+		add("cancelled_by", c.CancelledBy)
+		add("cancelled_at", c.At)
+	case order.StatusDelivered:
+		add("delivered_at", c.At)
+	case order.StatusCompleted:
+		add("completed_at", c.At)
+	}
+	args = append(args, c.OrderID)
+	for _, f := range c.From {
+		args = append(args, f)
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `UPDATE orders SET `+strings.Join(set, ", ")+` WHERE id = ? AND status IN (`+placeholders(len(c.From))+`)`, args...)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			var one int
+			if err := tx.Get(ctx, `SELECT 1 FROM orders WHERE id = ?`, []any{c.OrderID}, &one); err != nil {
+				return err
+			}
+			return order.ErrChanged
+		}
+		for _, no := range c.ShipLines {
+			if _, err := tx.Exec(ctx, `UPDATE order_lines SET shipped = TRUE WHERE order_id = ? AND line_no = ?`, c.OrderID, no); err != nil {
+				return err
+			}
+		}
+		if c.ReleaseStock {
+			if err := moveStock(ctx, tx, `o.id = ?`, c.OrderID, false, c.At); err != nil {
+				return err
+			}
+		}
+		for _, t := range c.Ledger {
+			if _, err := postLedger(ctx, tx, t); err != nil {
+				return err
+			}
+		}
+		return enqueueJobs(ctx, tx, c.Jobs...)
+	})
+}
+
+const orderColumns = `id, checkout_id, market, shop_id, buyer_id, status, currency, subtotal, shipping_fee, tax, total, payment_method, payment_fee,
+	commission, ship_to, carrier, tracking_number, cancel_reason, cancelled_by, hold_until, paid_at, shipped_at, delivered_at, completed_at,
+	cancelled_at, created_at, updated_at`
+
+func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.Order, error) {
+	var out []*order.Order
+	err := x.Query(ctx, query, args, func(rows *sql.Rows) error {
+		var o order.Order
+		var cur, shipTo string
+		var sub, ship, tax, total, fee, comm int64
+		var hold, paid, shipped, delivered, completed, cancelled sql.NullTime
+		if err := rows.Scan(&o.ID, &o.CheckoutID, &o.Market, &o.ShopID, &o.BuyerID, &o.Status, &cur, &sub, &ship, &tax, &total, &o.PaymentMethod,
+			&fee, &comm, &shipTo, &o.Carrier, &o.TrackingNumber, &o.CancelReason, &o.CancelledBy, &hold, &paid, &shipped, &delivered,
+			&completed, &cancelled, &o.CreatedAt, &o.UpdatedAt); err != nil {
+			return err
+		}
+		o.Subtotal, o.ShippingFee, o.Tax, o.Total = money.New(sub, cur), money.New(ship, cur), money.New(tax, cur), money.New(total, cur)
+		o.PaymentFee, o.Commission = money.New(fee, cur), money.New(comm, cur)
+		if err := json.Unmarshal([]byte(shipTo), &o.ShipTo); err != nil {
+			return fmt.Errorf("order %s: ship_to: %w", o.ID, err)
+		}
+		for _, t := range []struct {
+			n *sql.NullTime
+			p **time.Time
+		}{{&hold, &o.HoldUntil}, {&paid, &o.PaidAt}, {&shipped, &o.ShippedAt}, {&delivered, &o.DeliveredAt}, {&completed, &o.CompletedAt}, {&cancelled, &o.CancelledAt}} {
+			if t.n.Valid {
+				v := t.n.Time.UTC()
+				*t.p = &v
+			}
+		}
+		o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
+		out = append(out, &o)
+		return nil
+	})
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	byID := map[string]*order.Order{}
+	ids := make([]any, len(out))
+	for i, o := range out {
+		byID[o.ID], ids[i] = o, o.ID
+	}
+	err = x.Query(ctx, `SELECT order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku, quantity, unit_price, tax, stock, shipped
+		FROM order_lines WHERE order_id IN (`+placeholders(len(ids))+`) ORDER BY order_id, line_no`, ids, func(rows *sql.Rows) error {
+		var l order.Line
+		var orderID, opts string
+		var price, tax int64
+		if err := rows.Scan(&orderID, &l.No, &l.SKUID, &l.ProductID, &l.WarehouseID, &l.Title, &opts, &l.SellerSKU, &l.Quantity, &price, &tax,
+			&l.Stock, &l.Shipped); err != nil {
+			return err
+		}
+		o := byID[orderID]
+		if opts != "" {
+			l.Options = strings.Split(opts, "\x1f")
+		}
+		l.UnitPrice, l.Tax = money.New(price, o.Total.Currency), money.New(tax, o.Total.Currency)
+		o.Lines = append(o.Lines, l)
+		return nil
+	})
+	return out, err
+}
+
+func (s *OrderStore) Order(ctx context.Context, id string) (*order.Order, error) {
+	db, err := s.r.ForID(id)
+	if err != nil {
+		return nil, err
+	}
+	os, err := queryOrders(ctx, db.Read(), `SELECT `+orderColumns+` FROM orders WHERE id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(os) == 0 {
+		return nil, loopshop.ErrNotFound
+	}
+	return os[0], nil
+}
+
+func (s *OrderStore) OrdersOfBuyer(ctx context.Context, buyerID string, r page.Request) ([]*order.Order, error) {
+	return s.orderPage(ctx, buyerID, `buyer_id = ?`, []any{buyerID}, r)
+}
+
+func (s *OrderStore) OrdersOfShop(ctx context.Context, shopID, status string, r page.Request) ([]*order.Order, error) {
+	if status != "" {
+		return s.orderPage(ctx, shopID, `shop_id = ? AND status = ?`, []any{shopID, status}, r)
+	}
+	return s.orderPage(ctx, shopID, `shop_id = ?`, []any{shopID}, r)
+}
+
+func (s *OrderStore) orderPage(ctx context.Context, routeID, where string, args []any, r page.Request) ([]*order.Order, error) {
+	db, err := s.r.ForID(routeID)
+	if err != nil {
+		return nil, err
+	}
+	if r.After != "" {
+		where += ` AND id < ?`
+		args = append(args, r.After)
+	}
+	return queryOrders(ctx, db.Read(), `SELECT `+orderColumns+` FROM orders WHERE `+where+` ORDER BY id DESC LIMIT ?`, append(args, r.Limit+1)...)
+}
+
+const checkoutColumns = `id, market, buyer_id, idempotency_key, request_hash, status, payment_method, provider, charge_id, currency, total,
+	decline_code, message, expires_at, created_at, updated_at`
+
+func (s *OrderStore) checkout(ctx context.Context, db *DB, where string, args ...any) (*order.Checkout, error) {
+	var c order.Checkout
+	var cur string
+	var total int64
+	err := db.Read().Get(ctx, `SELECT `+checkoutColumns+` FROM checkouts WHERE `+where, args, &c.ID, &c.Market, &c.BuyerID, &c.IdempotencyKey,
+		&c.RequestHash, &c.Status, &c.PaymentMethod, &c.Provider, &c.ChargeID, &cur, &total, &c.DeclineCode, &c.Message, &c.ExpiresAt,
+		&c.CreatedAt, &c.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	c.Total = money.New(total, cur)
+	c.ExpiresAt, c.CreatedAt, c.UpdatedAt = c.ExpiresAt.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	if c.Orders, err = queryOrders(ctx, db.Read(), `SELECT `+orderColumns+` FROM orders WHERE checkout_id = ? ORDER BY id`, c.ID); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (s *OrderStore) Checkout(ctx context.Context, id string) (*order.Checkout, error) {
+	db, err := s.r.ForID(id)
+	if err != nil {
+		return nil, err
+	}
+	return s.checkout(ctx, db, `id = ?`, id)
+}
+
+func (s *OrderStore) CheckoutByKey(ctx context.Context, market, buyerID, key string) (*order.Checkout, error) {
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return nil, err
+	}
+	return s.checkout(ctx, db, `buyer_id = ? AND idempotency_key = ?`, buyerID, key)
+}
+
+func (s *OrderStore) Cart(ctx context.Context, market, buyerID string) ([]order.CartItem, error) {
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return nil, err
+	}
+	var out []order.CartItem
+	err = db.Read().Query(ctx, `SELECT sku_id, quantity FROM cart_items WHERE buyer_id = ? ORDER BY added_at, sku_id`, []any{buyerID},
+		func(rows *sql.Rows) error {
+			var it order.CartItem
+			if err := rows.Scan(&it.SKUID, &it.Quantity); err != nil {
+				return err
+			}
+			out = append(out, it)
+			return nil
+		})
+	return out, err
+}
+
+func (s *OrderStore) SetCartItem(ctx context.Context, market, buyerID string, it order.CartItem, max int) error {
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		if it.Quantity == 0 {
+			_, err := tx.Exec(ctx, `DELETE FROM cart_items WHERE buyer_id = ? AND sku_id = ?`, buyerID, it.SKUID)
+			return err
+		}
+		n, err := tx.Exec(ctx, `UPDATE cart_items SET quantity = ? WHERE buyer_id = ? AND sku_id = ?`, it.Quantity, buyerID, it.SKUID)
+		if err != nil || n > 0 {
+			return err
+		}
+		var count int
+		if err := tx.Get(ctx, `SELECT COUNT(*) FROM cart_items WHERE buyer_id = ?`, []any{buyerID}, &count); err != nil {
+			return err
+		}
+		if count >= max {
+			return order.ErrCartFull
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO cart_items (buyer_id, sku_id, quantity, added_at) VALUES (?, ?, ?, ?)`,
+			buyerID, it.SKUID, it.Quantity, time.Now().UTC())
+		return err
+	})
+}
