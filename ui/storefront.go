@@ -9,6 +9,7 @@ import (
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/market"
+	"github.com/loopshop/loopshop/shipping"
 	"github.com/loopshop/loopshop/page"
 )
 
@@ -21,6 +22,9 @@ type card struct {
 	*catalog.Product
 	ShopName string
 	Locale   string // of the product's market, for its price
+	// Shipping is the free-shipping offer for a buyer in the product's
+	// market: free at this price, or from a threshold.
+	Shipping shipping.Badge
 }
 
 type homePage struct {
@@ -91,9 +95,11 @@ func containsShop(shops []*catalog.Shop, id string) bool {
 	return false
 }
 
-// cards pairs products with their shops' names, reading each shop once.
+// cards pairs products with their shops' names and free-shipping offers,
+// reading each shop and its rate card once.
 func (u *UI) cards(ctx context.Context, products []*catalog.Product, shops map[string]*catalog.Shop) ([]card, error) {
 	out := make([]card, 0, len(products))
+	rates := map[string]shipping.RateCard{}
 	for _, p := range products {
 		s, ok := shops[p.ShopID]
 		if !ok {
@@ -110,16 +116,45 @@ func (u *UI) cards(ctx context.Context, products []*catalog.Product, shops map[s
 		}
 		if s != nil {
 			c.ShopName = s.Name
+			badge, err := u.badge(ctx, s, p, rates)
+			if err != nil {
+				return nil, err
+			}
+			c.Shipping = badge
 		}
 		out = append(out, c)
 	}
 	return out, nil
 }
 
+// badge returns the free-shipping offer of a shop's rate card on a
+// product, for a buyer in the product's market; cache holds the cards read.
+func (u *UI) badge(ctx context.Context, s *catalog.Shop, p *catalog.Product, cache map[string]shipping.RateCard) (shipping.Badge, error) {
+	rc, ok := cache[s.ID]
+	if !ok {
+		m, err := u.Markets.Get(s.Market)
+		if err != nil {
+			return shipping.Badge{}, nil
+		}
+		if u.Shipping == nil {
+			rc = shipping.Default(m, s.ShipsFrom)
+		} else if rc, err = shipping.CardOf(ctx, u.Shipping, m, s.ID, s.ShipsFrom); err != nil {
+			return shipping.Badge{}, err
+		}
+		cache[s.ID] = rc
+	}
+	shipsFrom := s.ShipsFrom
+	if shipsFrom == "" {
+		shipsFrom = s.Market
+	}
+	return rc.Badge(shipsFrom, p.Market, p.MinPrice().Amount), nil
+}
+
 type productPage struct {
-	Product *catalog.Product
-	Shop    *catalog.Shop
-	Market  market.Market
+	Product  *catalog.Product
+	Shop     *catalog.Shop
+	Market   market.Market
+	Shipping shipping.Badge
 }
 
 func (u *UI) handleProduct(w http.ResponseWriter, r *http.Request) error {
@@ -137,7 +172,11 @@ func (u *UI) handleProduct(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u.render(w, r, http.StatusOK, "product", u.view(r, p.Title, mkt, productPage{Product: p, Shop: shop, Market: mkt}))
+	badge, err := u.badge(r.Context(), shop, p, map[string]shipping.RateCard{})
+	if err != nil {
+		return err
+	}
+	u.render(w, r, http.StatusOK, "product", u.view(r, p.Title, mkt, productPage{Product: p, Shop: shop, Market: mkt, Shipping: badge}))
 	return nil
 }
 

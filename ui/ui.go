@@ -36,6 +36,7 @@ import (
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/server"
+	"github.com/loopshop/loopshop/shipping"
 )
 
 //go:embed templates
@@ -51,6 +52,9 @@ type Deps struct {
 	Catalog  *catalog.Service
 	// Media holds product pictures, served under /media/.
 	Media media.Store
+	// Shipping holds shops' rate cards, for free-shipping badges; nil:
+	// every shop ships at its market's default rates.
+	Shipping shipping.Store
 	// SessionTTL is how long the session cookie is kept; it matches the
 	// session's own lifetime.
 	SessionTTL time.Duration

@@ -257,7 +257,8 @@ func testHomeListsActiveProductsWithPrices(t *testing.T, e *env) {
 		t.Errorf("Content-Type %q", ct)
 	}
 	wantBody(t, r,
-		[]string{"Stoneware Mug", "£12.99", "Hearth Test Shop", `href="/products/` + e.mug.ID + `"`, `src="/media/products/test/mug.png"`, "United Kingdom"},
+		[]string{"Stoneware Mug", "£12.99", "Hearth Test Shop", `href="/products/` + e.mug.ID + `"`, `src="/media/products/test/mug.png"`, "United Kingdom",
+			"Free shipping over £20.00"},
 		[]string{"Secret Teapot", "Kaffeemühle", "More products"})
 }
 
@@ -265,7 +266,7 @@ func testMarketSwitchShowsThatMarketsCurrency(t *testing.T, e *env) {
 	b := e.browser()
 	r := b.get("/?market=DE")
 	wantStatus(t, r, http.StatusOK)
-	wantBody(t, r, []string{"Kaffeemühle Classic", "24,99\u00a0€", "Germany"}, []string{"Stoneware Mug", "£"})
+	wantBody(t, r, []string{"Kaffeemühle Classic", "24,99\u00a0€", "Germany", "Free shipping over 25,00\u00a0€"}, []string{"Stoneware Mug", "£"})
 
 	// The choice is remembered for the next visit without the query.
 	r = b.get("/")
