@@ -16,6 +16,8 @@ const (
 	PermOrderRead     Permission = "order.read"     // see an order with its buyer's details
 	PermOrderWrite    Permission = "order.write"    // ship, cancel, refund
 	PermFinanceRead   Permission = "finance.read"   // statements, payouts
+	PermPayout        Permission = "payout"         // pay the shop's balance out
+	PermPaymentHold   Permission = "payment.hold"   // staff: hold and release a shop's money
 	PermListingReview Permission = "listing.review" // staff: approve or reject listings
 	PermAccountRead   Permission = "account.read"   // see an account's personal data
 	PermAccountWrite  Permission = "account.write"  // change an account
@@ -25,7 +27,7 @@ const (
 
 // shopGrants says what each shop role may do for its shop.
 var shopGrants = map[ShopRole][]Permission{
-	ShopOwner: {PermShopRead, PermShopManage, PermProductWrite, PermOrderRead, PermOrderWrite, PermFinanceRead},
+	ShopOwner: {PermShopRead, PermShopManage, PermProductWrite, PermOrderRead, PermOrderWrite, PermFinanceRead, PermPayout},
 	ShopAdmin: {PermShopRead, PermProductWrite, PermOrderRead, PermOrderWrite, PermFinanceRead},
 	ShopStaff: {PermShopRead, PermProductWrite, PermOrderRead, PermOrderWrite},
 }
@@ -36,9 +38,9 @@ var staffGrants = map[StaffRole][]Permission{
 	RoleOperations:  {PermShopRead, PermMarketManage, PermOrderRead},
 	RoleTrustSafety: {PermShopRead, PermListingReview, PermAccountRead},
 	RoleSupport:     {PermShopRead, PermOrderRead, PermOrderWrite, PermAccountRead},
-	RoleFinance:     {PermShopRead, PermFinanceRead, PermOrderRead},
+	RoleFinance:     {PermShopRead, PermFinanceRead, PermOrderRead, PermPaymentHold},
 	RoleAuditor:     {PermAuditRead},
-	RoleAdmin:       {PermShopRead, PermShopManage, PermProductWrite, PermOrderRead, PermOrderWrite, PermFinanceRead, PermListingReview, PermAccountRead, PermAccountWrite, PermMarketManage, PermAuditRead},
+	RoleAdmin:       {PermShopRead, PermShopManage, PermProductWrite, PermOrderRead, PermOrderWrite, PermFinanceRead, PermListingReview, PermAccountRead, PermAccountWrite, PermMarketManage, PermAuditRead, PermPaymentHold},
 }
 
 // Actor is who makes a request: an authenticated account with what it may

@@ -1,0 +1,173 @@
+// Package payout pays shops what the ledger says they are owed, and lets
+// finance staff hold a shop's money while a case is looked into (seller
+// health) and release it after.
+//
+// The ledger is the only record: a shop's available balance is the credit
+// on its payable account, money on hold sits in its hold account, and a
+// payout or a hold beyond what is there is refused by the ledger store in
+// the same statement that books it, so two payouts racing for the same
+// money cannot both succeed.
+package payout
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/ledger"
+	"github.com/loopshop/loopshop/market"
+	"github.com/loopshop/loopshop/money"
+)
+
+// Provider is the name payouts are booked through until a real bank
+// transfer provider is plugged in.
+const Provider = "bank"
+
+// Balance is what a shop is owed.
+type Balance struct {
+	ShopID string `json:"shop_id"`
+	// Available may be paid out; Held is owed but held by loopshop.
+	Available money.Money `json:"available"`
+	Held      money.Money `json:"held"`
+}
+
+// Payout is money sent to a shop.
+type Payout struct {
+	ID     string      `json:"id"`
+	ShopID string      `json:"shop_id"`
+	Amount money.Money `json:"amount"`
+	At     time.Time   `json:"at"`
+}
+
+// Service pays shops out.
+type Service struct {
+	books   ledger.Store
+	markets *market.Set
+	now     func() time.Time
+}
+
+// NewService returns the payout service over the books.
+func NewService(books ledger.Store, markets *market.Set) *Service {
+	return &Service{books: books, markets: markets, now: identity.Now}
+}
+
+// Shop is what payouts need to know of a shop.
+type Shop struct {
+	ID, Market string
+}
+
+// Balance returns the shop's balance to those who may read its finances.
+func (s *Service) Balance(ctx context.Context, actor *identity.Actor, shop Shop) (*Balance, error) {
+	if err := actor.Can(identity.PermFinanceRead, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
+		return nil, err
+	}
+	return s.balance(ctx, shop)
+}
+
+func (s *Service) balance(ctx context.Context, shop Shop) (*Balance, error) {
+	avail, err := s.books.Balance(ctx, shop.Market, ledger.SellerPayable(shop.ID))
+	if err != nil {
+		return nil, fmt.Errorf("balance of %s: %w", shop.ID, err)
+	}
+	held, err := s.books.Balance(ctx, shop.Market, ledger.SellerHold(shop.ID))
+	if err != nil {
+		return nil, fmt.Errorf("balance of %s: %w", shop.ID, err)
+	}
+	m, err := s.markets.Get(shop.Market)
+	if err != nil {
+		return nil, err
+	}
+	// Owed accounts carry credits: the shop is owed minus the balance.
+	return &Balance{ShopID: shop.ID, Available: money.New(-avail.Amount, m.Currency), Held: money.New(-held.Amount, m.Currency)}, nil
+}
+
+// Pay pays amount (minor units; 0: everything available) out to the
+// shop's owner. key makes it idempotent: the same key pays once.
+func (s *Service) Pay(ctx context.Context, actor *identity.Actor, shop Shop, key string, amount int64) (*Payout, error) {
+	if err := actor.Can(identity.PermPayout, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
+		return nil, err
+	}
+	if key == "" || len(key) > 200 {
+		return nil, loopshop.Invalid("Idempotency-Key", "a payout needs an Idempotency-Key header of 1 to 200 characters; repeat it to retry safely")
+	}
+	b, err := s.balance(ctx, shop)
+	if err != nil {
+		return nil, err
+	}
+	if amount < 0 {
+		return nil, loopshop.Invalid("amount", "amount must be positive, or 0 to pay out everything available")
+	}
+	if amount == 0 {
+		amount = b.Available.Amount
+	}
+	if amount == 0 {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "nothing to pay out: orders pay the shop once they complete, after their return window")
+	}
+	now := s.now()
+	p := &Payout{ID: "pyo:" + shop.ID + ":" + key, ShopID: shop.ID, Amount: money.New(amount, b.Available.Currency), At: now}
+	t, err := ledger.PaidOut(ledger.Payout{Market: shop.Market, Currency: p.Amount.Currency, PayoutID: p.ID, From: ledger.SellerPayable(shop.ID),
+		Provider: Provider, Amount: amount, At: now})
+	if err != nil {
+		return nil, err
+	}
+	// The ledger refuses an overdraft, and answers a replayed key with
+	// the payout it booked first.
+	if _, err := s.books.Post(ctx, t); err != nil {
+		if loopshop.ErrorCode(err) == loopshop.ECONFLICT {
+			if now, berr := s.balance(ctx, shop); berr == nil && now.Available.Amount < amount {
+				return nil, loopshop.Errorf(loopshop.ECONFLICT, "%s is available to pay out, less than %s; money on hold, and from orders not yet completed, cannot be paid",
+					now.Available, p.Amount)
+			}
+		}
+		return nil, fmt.Errorf("payout: %w", err)
+	}
+	return p, nil
+}
+
+// Hold moves amount of a shop's available money on hold; Release gives it
+// back. Only finance staff cleared for the shop's market may. id names
+// the hold, and makes each call idempotent.
+func (s *Service) Hold(ctx context.Context, actor *identity.Actor, shop Shop, id string, amount int64, reason string) (*Balance, error) {
+	return s.hold(ctx, actor, shop, id, amount, reason, ledger.Held)
+}
+
+// Release gives back money held by the hold id.
+func (s *Service) Release(ctx context.Context, actor *identity.Actor, shop Shop, id string, amount int64, reason string) (*Balance, error) {
+	return s.hold(ctx, actor, shop, id, amount, reason, ledger.Released)
+}
+
+func (s *Service) hold(ctx context.Context, actor *identity.Actor, shop Shop, id string, amount int64, reason string, book func(ledger.Hold) (*ledger.Transaction, error)) (*Balance, error) {
+	if err := actor.Can(identity.PermPaymentHold, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
+		return nil, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" || utf8.RuneCountInString(reason) > 500 {
+		return nil, loopshop.Invalid("reason", "give the reason, which the seller reads (at most 500 characters)")
+	}
+	if id == "" || len(id) > 100 {
+		return nil, loopshop.Invalid("hold_id", "name the hold (1 to 100 characters), e.g. the case number")
+	}
+	if amount <= 0 {
+		return nil, loopshop.Invalid("amount", "amount must be positive, in minor units")
+	}
+	m, err := s.markets.Get(shop.Market)
+	if err != nil {
+		return nil, err
+	}
+	t, err := book(ledger.Hold{Market: shop.Market, Currency: m.Currency, HoldID: shop.ID + ":" + id, ShopID: shop.ID, Amount: amount, At: s.now()})
+	if err != nil {
+		return nil, err
+	}
+	t.Memo += ": " + reason
+	if _, err := s.books.Post(ctx, t); err != nil {
+		if loopshop.ErrorCode(err) == loopshop.ECONFLICT {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "the shop does not have %s to move: %s", money.New(amount, m.Currency), loopshop.ErrorMessage(err))
+		}
+		return nil, fmt.Errorf("hold: %w", err)
+	}
+	return s.balance(ctx, shop)
+}
