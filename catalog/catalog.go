@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/category"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/linkpolicy"
@@ -91,17 +92,21 @@ type Product struct {
 	Description string `json:"description"`
 	// DescriptionHTML is the description as sanitised HTML, when the
 	// seller gave one.
-	DescriptionHTML string   `json:"description_html,omitempty"`
-	Category        string   `json:"category"`
-	Brand           string   `json:"brand,omitempty"`
-	Tags            []string `json:"tags,omitempty"`
-	Status          string   `json:"status"`
-	AuditStatus     string   `json:"audit_status"`
-	ReviewNote      string   `json:"review_note,omitempty"`
-	Options         []Option `json:"options,omitempty"`
-	Images          []Image  `json:"images,omitempty"`
-	ImageKey        string   `json:"image_key,omitempty"` // the first image's media key
-	SKUs            []SKU    `json:"skus"`
+	DescriptionHTML string `json:"description_html,omitempty"`
+	// Category is the seller's own word for what the product is
+	// (Shopify's product type); CategoryID places it in the platform's
+	// category tree, where buyers browse.
+	Category    string   `json:"category"`
+	CategoryID  string   `json:"category_id"`
+	Brand       string   `json:"brand,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
+	Status      string   `json:"status"`
+	AuditStatus string   `json:"audit_status"`
+	ReviewNote  string   `json:"review_note,omitempty"`
+	Options     []Option `json:"options,omitempty"`
+	Images      []Image  `json:"images,omitempty"`
+	ImageKey    string   `json:"image_key,omitempty"` // the first image's media key
+	SKUs        []SKU    `json:"skus"`
 	// Warnings are the listing check's findings that did not refuse the
 	// listing (off-platform links before the market's cut-over date). They
 	// are reported when the listing is written, not stored.
@@ -164,15 +169,18 @@ type NewShop struct {
 
 // NewProduct is what a seller gives to list a product.
 type NewProduct struct {
-	Handle          string     `json:"handle,omitempty"`
-	Title           string     `json:"title"`
-	Description     string     `json:"description"`
-	DescriptionHTML string     `json:"description_html,omitempty"`
-	Category        string     `json:"category"`
-	Brand           string     `json:"brand,omitempty"`
-	Tags            []string   `json:"tags,omitempty"`
-	Options         []Option   `json:"options,omitempty"`
-	Images          []NewImage `json:"images,omitempty"`
+	Handle          string `json:"handle,omitempty"`
+	Title           string `json:"title"`
+	Description     string `json:"description"`
+	DescriptionHTML string `json:"description_html,omitempty"`
+	Category        string `json:"category"`
+	// CategoryID is the node of the category tree (GET /api/v1/categories)
+	// to list the product under; empty: the node Category reads as.
+	CategoryID string     `json:"category_id,omitempty"`
+	Brand      string     `json:"brand,omitempty"`
+	Tags       []string   `json:"tags,omitempty"`
+	Options    []Option   `json:"options,omitempty"`
+	Images     []NewImage `json:"images,omitempty"`
 	// ImageKey is a single image's media key, for callers with one image.
 	ImageKey string   `json:"-"`
 	SKUs     []NewSKU `json:"skus"`
@@ -225,8 +233,9 @@ type Store interface {
 	ProductsCreatedSince(ctx context.Context, shopID string, t time.Time) (int, error)
 	Product(ctx context.Context, id string) (*Product, error)
 	// ProductsByStatus lists a market's products of a status, newest first,
-	// after the cursor r.After (an ID), fetching r.Limit+1.
-	ProductsByStatus(ctx context.Context, market, status string, r page.Request) ([]*Product, error)
+	// after the cursor r.After (an ID), fetching r.Limit+1; only those in
+	// categories, when given.
+	ProductsByStatus(ctx context.Context, market, status string, categories []string, r page.Request) ([]*Product, error)
 }
 
 // Service holds the catalog's rules.
@@ -362,9 +371,27 @@ func (s *Service) Browse(ctx context.Context, marketCode string, r page.Request)
 	if err != nil {
 		return page.Page[*Product]{}, err
 	}
-	items, err := s.store.ProductsByStatus(ctx, m.Code, StatusActivate, r)
+	items, err := s.store.ProductsByStatus(ctx, m.Code, StatusActivate, nil, r)
 	if err != nil {
 		return page.Page[*Product]{}, fmt.Errorf("browse: %w", err)
+	}
+	return page.Make(items, r, func(p *Product) string { return p.ID }), nil
+}
+
+// BrowseCategory lists a market's live products in a category and the
+// categories below it, newest first.
+func (s *Service) BrowseCategory(ctx context.Context, marketCode, categoryID string, r page.Request) (page.Page[*Product], error) {
+	m, err := s.markets.Get(marketCode)
+	if err != nil {
+		return page.Page[*Product]{}, err
+	}
+	ids := category.Descendants(categoryID)
+	if ids == nil {
+		return page.Page[*Product]{}, loopshop.Errorf(loopshop.ENOTFOUND, "category %q not found; GET /api/v1/categories lists them", categoryID)
+	}
+	items, err := s.store.ProductsByStatus(ctx, m.Code, StatusActivate, ids, r)
+	if err != nil {
+		return page.Page[*Product]{}, fmt.Errorf("browse %s: %w", categoryID, err)
 	}
 	return page.Make(items, r, func(p *Product) string { return p.ID }), nil
 }

@@ -639,3 +639,47 @@ func TestShopDetails(t *testing.T) {
 		}
 	})
 }
+
+// Products take their place in the category tree from the seller's own
+// word for them, or from an explicit category_id, and buyers browse a
+// category with everything below it.
+func TestCategories(t *testing.T) {
+	t.Parallel()
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		e := newEnv(t, engine)
+		owner, shop := e.seller("GB", "Beauty Bar")
+		lipstick := product("Velvet lipstick", 1500)
+		lipstick.Category = "lipstick"
+		serum := product("Night serum", 2500)
+		serum.Category, serum.CategoryID = "", "skincare"
+		tea := product("Green tea", 500)
+		tea.Category = "green tea"
+		var ids []string
+		for _, in := range []catalog.NewProduct{lipstick, serum, tea} {
+			p, err := e.catalog.CreateProduct(ctx, owner, shop.ID, in, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, p.CategoryID)
+		}
+		if ids[0] != "makeup" || ids[1] != "skincare" || ids[2] != "tea-coffee" {
+			t.Errorf("categories %v; want makeup, skincare, tea-coffee", ids)
+		}
+		pg, err := e.catalog.BrowseCategory(ctx, "GB", "beauty-personal-care", page.Request{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pg.Items) != 2 {
+			t.Errorf("beauty lists %d products, want the lipstick and the serum", len(pg.Items))
+		}
+		if _, err := e.catalog.BrowseCategory(ctx, "GB", "no-such-thing", page.Request{Limit: 10}); loopshop.ErrorCode(err) != loopshop.ENOTFOUND {
+			t.Errorf("browsing an unknown category: %v, want not found", err)
+		}
+		bad := product("Mystery", 100)
+		bad.CategoryID = "no-such-thing"
+		if _, err := e.catalog.CreateProduct(ctx, owner, shop.ID, bad, true); loopshop.ErrorField(err) != "category_id" {
+			t.Errorf("an unknown category_id: %v, want an error about category_id", err)
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/category"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/money"
@@ -53,8 +54,18 @@ func (in *NewProduct) Validate() error {
 			return loopshop.Invalid("description_html", "the description must have at most 10,000 characters of text")
 		}
 	}
+	if in.Category == "" && in.CategoryID == "" {
+		return loopshop.Invalid("category", "category is required: say what the product is, e.g. \"green tea\", or give a category_id")
+	}
+	switch {
+	case in.CategoryID == "":
+		in.CategoryID = category.Resolve(in.Category).ID
+	case !category.Valid(in.CategoryID):
+		return loopshop.Invalid("category_id", "category %q does not exist; GET /api/v1/categories lists them", in.CategoryID)
+	}
 	if in.Category == "" {
-		return loopshop.Invalid("category", "category is required")
+		n, _ := category.Get(in.CategoryID)
+		in.Category = n.Name
 	}
 	if utf8.RuneCountInString(in.Brand) > 60 {
 		return loopshop.Invalid("brand", "brand must have at most 60 characters")
@@ -200,7 +211,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 	p := &Product{
 		ID: loopshop.NewID("prd", m.Code), ShopID: shop.ID, Market: m.Code, Handle: in.Handle,
 		Title: in.Title, Description: in.Description, DescriptionHTML: in.DescriptionHTML,
-		Category: in.Category, Brand: in.Brand, Tags: in.Tags, Options: in.Options,
+		Category: in.Category, CategoryID: in.CategoryID, Brand: in.Brand, Tags: in.Tags, Options: in.Options,
 		Status: StatusDraft, AuditStatus: AuditNone, CreatedAt: now, UpdatedAt: now, Warnings: warnings,
 	}
 	var review *jobs.Job
@@ -274,7 +285,7 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 	p := *old
 	p.Warnings = warnings
 	p.Handle, p.Title, p.Description, p.DescriptionHTML = in.Handle, in.Title, in.Description, in.DescriptionHTML
-	p.Category, p.Brand, p.Tags, p.Options = in.Category, in.Brand, in.Tags, in.Options
+	p.Category, p.CategoryID, p.Brand, p.Tags, p.Options = in.Category, in.CategoryID, in.Brand, in.Tags, in.Options
 	p.SKUs, p.UpdatedAt = nil, now
 	p.Images, p.ImageKey = images(in.Images)
 	bySeller, byOptions := map[string]SKU{}, map[string]SKU{}

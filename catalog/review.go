@@ -179,7 +179,7 @@ func (s *Service) ReviewQueue(ctx context.Context, actor *identity.Actor, market
 	if !actor.Staff(identity.PermListingReview, m.Code) {
 		return page.Page[*Product]{}, loopshop.Errorf(loopshop.EFORBIDDEN, "reviewing listings in %s needs the trust & safety role cleared for its region", m.Name)
 	}
-	items, err := s.store.ProductsByStatus(ctx, m.Code, StatusPending, r)
+	items, err := s.store.ProductsByStatus(ctx, m.Code, StatusPending, nil, r)
 	if err != nil {
 		return page.Page[*Product]{}, fmt.Errorf("review queue: %w", err)
 	}

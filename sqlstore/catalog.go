@@ -69,10 +69,10 @@ func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, st
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO products (id, shop_id, market, handle, title, description, description_html, category, brand, tags, options,
+		if _, err := tx.Exec(ctx, `INSERT INTO products (id, shop_id, market, handle, title, description, description_html, category, category_id, brand, tags, options,
 				status, audit_status, image_key, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.ID, p.ShopID, p.Market, p.Handle, p.Title, p.Description, p.DescriptionHTML, p.Category, p.Brand, strings.Join(p.Tags, ","), string(options),
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.ID, p.ShopID, p.Market, p.Handle, p.Title, p.Description, p.DescriptionHTML, p.Category, p.CategoryID, p.Brand, strings.Join(p.Tags, ","), string(options),
 			p.Status, p.AuditStatus, p.ImageKey, p.CreatedAt, p.UpdatedAt); err != nil {
 			return err
 		}
@@ -127,9 +127,9 @@ func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, pr
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		n, err := tx.Exec(ctx, `UPDATE products SET handle = ?, title = ?, description = ?, description_html = ?, category = ?, brand = ?, tags = ?, options = ?,
+		n, err := tx.Exec(ctx, `UPDATE products SET handle = ?, title = ?, description = ?, description_html = ?, category = ?, category_id = ?, brand = ?, tags = ?, options = ?,
 				status = ?, audit_status = ?, review_note = ?, image_key = ?, updated_at = ? WHERE id = ? AND updated_at = ?`,
-			p.Handle, p.Title, p.Description, p.DescriptionHTML, p.Category, p.Brand, strings.Join(p.Tags, ","), string(options),
+			p.Handle, p.Title, p.Description, p.DescriptionHTML, p.Category, p.CategoryID, p.Brand, strings.Join(p.Tags, ","), string(options),
 			p.Status, p.AuditStatus, p.ReviewNote, p.ImageKey, p.UpdatedAt, p.ID, prevUpdated)
 		if err != nil {
 			return err
@@ -288,13 +288,19 @@ func (s *CatalogStore) Product(ctx context.Context, id string) (*catalog.Product
 	return s.queryProduct(ctx, db, `SELECT `+productColumns+` FROM products WHERE id = ?`, id)
 }
 
-func (s *CatalogStore) ProductsByStatus(ctx context.Context, market, status string, r page.Request) ([]*catalog.Product, error) {
+func (s *CatalogStore) ProductsByStatus(ctx context.Context, market, status string, categories []string, r page.Request) ([]*catalog.Product, error) {
 	db, err := s.r.ForMarket(market)
 	if err != nil {
 		return nil, err
 	}
 	query := `SELECT ` + productColumns + ` FROM products WHERE market = ? AND status = ?`
 	args := []any{market, status}
+	if len(categories) > 0 {
+		query += ` AND category_id IN (` + placeholders(len(categories)) + `)`
+		for _, c := range categories {
+			args = append(args, c)
+		}
+	}
 	if r.After != "" {
 		query += ` AND id < ?`
 		args = append(args, r.After)
@@ -378,12 +384,12 @@ func (s *CatalogStore) loadSKUs(ctx context.Context, db *DB, products []*catalog
 		})
 }
 
-const productColumns = `id, shop_id, market, handle, title, description, description_html, category, brand, tags, options, status, audit_status, review_note, image_key, created_at, updated_at`
+const productColumns = `id, shop_id, market, handle, title, description, description_html, category, category_id, brand, tags, options, status, audit_status, review_note, image_key, created_at, updated_at`
 
 func scanProduct(rows *sql.Rows) (*catalog.Product, error) {
 	var p catalog.Product
 	var tags, options string
-	err := rows.Scan(&p.ID, &p.ShopID, &p.Market, &p.Handle, &p.Title, &p.Description, &p.DescriptionHTML, &p.Category, &p.Brand, &tags, &options,
+	err := rows.Scan(&p.ID, &p.ShopID, &p.Market, &p.Handle, &p.Title, &p.Description, &p.DescriptionHTML, &p.Category, &p.CategoryID, &p.Brand, &tags, &options,
 		&p.Status, &p.AuditStatus, &p.ReviewNote, &p.ImageKey, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return nil, err
