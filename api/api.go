@@ -7,12 +7,14 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
+	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/server"
 )
@@ -22,6 +24,7 @@ type API struct {
 	Markets  *market.Set
 	Identity *identity.Service
 	Catalog  *catalog.Service
+	Orders   *order.Service
 	// SessionTTL is reported to clients with a new token.
 	SessionTTL time.Duration
 	// Media stores uploads; PublicURL makes their addresses absolute.
@@ -31,7 +34,7 @@ type API struct {
 
 // Register adds every API route to srv.
 func (a *API) Register(srv *server.Server) {
-	for _, rt := range append(a.routes(), a.transferRoutes()...) {
+	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes()) {
 		srv.Handle(rt)
 	}
 }
@@ -61,8 +64,11 @@ func (a *API) routes() []server.Route {
 			Summary: "List a product in a shop you may write products for. With publish it goes live at once; otherwise it is a draft.",
 			Request: CreateProduct{}, Response: catalog.Product{}, Status: http.StatusCreated, Handler: a.handleCreateProduct},
 		{Method: "GET", Path: "/api/v1/markets/{market}/products", Tag: "catalog", Summary: "Browse a market's live products, newest first.",
-			Query:    map[string]string{"limit": "page size, 1 to 100 (default 20)", "cursor": "next_cursor of the previous page"},
+			Query: map[string]string{"limit": "page size, 1 to 100 (default 20)", "cursor": "next_cursor of the previous page",
+				"category": "only products in this category or below it (an id from /api/v1/categories)"},
 			Response: page.Page[*catalog.Product]{}, Handler: a.handleBrowse},
+		{Method: "GET", Path: "/api/v1/categories", Tag: "catalog", Summary: "The category tree products are listed in, top-level categories first.",
+			Response: CategoryTree{}, Handler: a.handleCategories},
 		{Method: "GET", Path: "/api/v1/markets/{market}/products/search", Tag: "catalog", Summary: "Search a market's live products by words in title, brand, category, tags and description; best match first, the last word matched as a prefix.",
 			Query:    map[string]string{"q": "the words to search for (required)", "limit": "page size, 1 to 100 (default 20)", "cursor": "next_cursor of the previous page"},
 			Response: page.Page[*catalog.Product]{}, Handler: a.handleSearch},

@@ -7,6 +7,7 @@ import (
 	"github.com/loopshop/loopshop"
 
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/category"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/server"
 )
@@ -54,11 +55,26 @@ func (a *API) handleBrowse(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p, err := a.Catalog.Browse(r.Context(), r.PathValue("market"), req)
+	var p page.Page[*catalog.Product]
+	if c := r.URL.Query().Get("category"); c != "" {
+		p, err = a.Catalog.BrowseCategory(r.Context(), r.PathValue("market"), c, req)
+	} else {
+		p, err = a.Catalog.Browse(r.Context(), r.PathValue("market"), req)
+	}
 	if err != nil {
 		return err
 	}
 	return server.JSON(w, http.StatusOK, p)
+}
+
+// CategoryTree is the category tree.
+type CategoryTree struct {
+	Categories []*category.Node `json:"categories"`
+}
+
+func (a *API) handleCategories(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	return server.JSON(w, http.StatusOK, CategoryTree{Categories: category.Tree()})
 }
 
 func (a *API) handleProduct(w http.ResponseWriter, r *http.Request) error {

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,6 +46,8 @@ type Config struct {
 	// that an acknowledged write survives a power cut, not only a crash.
 	SQLiteSynchronous string `json:"sqlite_synchronous"`
 	Limits            Limits `json:"limits"`
+	// Payments says who takes card payments.
+	Payments Payments `json:"payments"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `json:"log_level"`
 }
@@ -60,6 +63,25 @@ type Limits struct {
 	// SessionTTL is how long a sign-in lasts without use.
 	SessionTTL Duration `json:"session_ttl"`
 }
+
+// Payments says which provider charges cards. Cash on delivery needs none.
+type Payments struct {
+	// Provider is "testcard" (Stripe's test cards answered in-process; no
+	// money moves: for the demo and development) or "stripe".
+	Provider string `json:"provider"`
+	// StripeURL is Stripe's API address; empty means Stripe's own. Tests
+	// and staging point it at stripe-mock.
+	StripeURL string `json:"stripe_url"`
+	// StripeKey is the secret API key (sk_live_… or sk_test_…). It comes
+	// from LOOPSHOP_STRIPE_KEY only, never from the file, like Secret.
+	StripeKey string `json:"-"`
+}
+
+// Payment providers.
+const (
+	ProviderTestCard = "testcard"
+	ProviderStripe   = "stripe"
+)
 
 // Duration is a time.Duration written as "720h" in JSON.
 type Duration struct{ time.Duration }
@@ -95,6 +117,7 @@ func Default() Config {
 			RateBurst:     100,
 			SessionTTL:    Duration{30 * 24 * time.Hour},
 		},
+		Payments: Payments{Provider: ProviderTestCard},
 		LogLevel: "info",
 	}
 }
@@ -120,6 +143,7 @@ func (c *Config) LoadFile(path string) error {
 //	LOOPSHOP_ADDR, LOOPSHOP_PUBLIC_URL, LOOPSHOP_DATA_DIR, LOOPSHOP_DIRECTORY,
 //	LOOPSHOP_SECRET, LOOPSHOP_LOG_LEVEL, LOOPSHOP_SQLITE_SYNCHRONOUS,
 //	LOOPSHOP_RATE_PER_SECOND, LOOPSHOP_RATE_BURST, LOOPSHOP_MAX_BODY_BYTES,
+//	LOOPSHOP_PAYMENTS_PROVIDER, LOOPSHOP_STRIPE_URL, LOOPSHOP_STRIPE_KEY,
 //	LOOPSHOP_REGION_<NAME>=<database URL>   e.g. LOOPSHOP_REGION_EU=postgres://…
 func (c *Config) LoadEnv(environ []string) error {
 	for _, kv := range environ {
@@ -149,6 +173,12 @@ func (c *Config) LoadEnv(environ []string) error {
 			c.Limits.RateBurst, err = strconv.Atoi(v)
 		case "MAX_BODY_BYTES":
 			c.Limits.MaxBodyBytes, err = strconv.ParseInt(v, 10, 64)
+		case "PAYMENTS_PROVIDER":
+			c.Payments.Provider = v
+		case "STRIPE_URL":
+			c.Payments.StripeURL = v
+		case "STRIPE_KEY":
+			c.Payments.StripeKey = v
 		case "CONFIG", "TEST_POSTGRES":
 			// Read by the command and by tests respectively.
 		default:
@@ -207,6 +237,27 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.SessionTTL.Duration <= 0 {
 		c.Limits.SessionTTL.Duration = Default().Limits.SessionTTL.Duration
+	}
+	return c.Payments.validate()
+}
+
+func (p *Payments) validate() error {
+	switch p.Provider {
+	case "":
+		p.Provider = ProviderTestCard
+	case ProviderTestCard:
+	case ProviderStripe:
+		if p.StripeKey == "" {
+			return fmt.Errorf("config: payments.provider stripe needs the secret API key in LOOPSHOP_STRIPE_KEY (it is never read from the file)")
+		}
+	default:
+		return fmt.Errorf("config: payments.provider %q must be testcard or stripe", p.Provider)
+	}
+	if p.StripeURL != "" {
+		u, err := url.Parse(p.StripeURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("config: payments.stripe_url %q must be an http(s) address such as http://localhost:12111", p.StripeURL)
+		}
 	}
 	return nil
 }

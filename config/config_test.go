@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,6 +66,21 @@ func TestMistakesAreReportedNotIgnored(t *testing.T) {
 		{"duplicate market", func(c *Config) error { c.Markets = append(c.Markets, c.Markets[0]); return c.Validate() }, "configured twice"},
 		{"bad synchronous", func(c *Config) error { c.SQLiteSynchronous = "SOMETIMES"; return c.Validate() }, "sqlite_synchronous"},
 		{"no body limit", func(c *Config) error { c.Limits.MaxBodyBytes = 0; return c.Validate() }, "max_body_bytes"},
+		{"unknown payment provider", func(c *Config) error { c.Payments.Provider = "paypal"; return c.Validate() }, `payments.provider "paypal" must be testcard or stripe`},
+		{"stripe without a key", func(c *Config) error {
+			_ = c.LoadEnv([]string{"LOOPSHOP_PAYMENTS_PROVIDER=stripe"})
+			return c.Validate()
+		}, "LOOPSHOP_STRIPE_KEY"},
+		{"stripe key in the file", func(c *Config) error {
+			if err := c.LoadFile(write(`{"payments": {"provider": "stripe", "stripe_key": "sk_test_123"}}`)); err != nil {
+				return err
+			}
+			return c.Validate()
+		}, `unknown field "stripe_key"`},
+		{"stripe url that is not an address", func(c *Config) error {
+			_ = c.LoadEnv([]string{"LOOPSHOP_PAYMENTS_PROVIDER=stripe", "LOOPSHOP_STRIPE_KEY=sk_test_123", "LOOPSHOP_STRIPE_URL=localhost:12111"})
+			return c.Validate()
+		}, "payments.stripe_url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,6 +90,52 @@ func TestMistakesAreReportedNotIgnored(t *testing.T) {
 				t.Errorf("got %v, want an error containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestPaymentSettings(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "loopshop.json")
+	if err := os.WriteFile(path, []byte(`{"payments": {"provider": "stripe", "stripe_url": "http://127.0.0.1:12111"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	c := Default()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Payments.Provider != ProviderTestCard {
+		t.Errorf("default provider %q, want testcard: a fresh install takes test cards and moves no money", c.Payments.Provider)
+	}
+
+	c = Default()
+	if err := c.LoadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.LoadEnv([]string{"LOOPSHOP_STRIPE_KEY=sk_test_123"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := Payments{Provider: ProviderStripe, StripeURL: "http://127.0.0.1:12111", StripeKey: "sk_test_123"}
+	if c.Payments != want {
+		t.Errorf("payments %+v, want %+v", c.Payments, want)
+	}
+	if err := c.LoadEnv([]string{"LOOPSHOP_PAYMENTS_PROVIDER=testcard", "LOOPSHOP_STRIPE_URL="}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Payments.Provider != ProviderTestCard || c.Payments.StripeURL != "" {
+		t.Errorf("env did not override the file: %+v", c.Payments)
+	}
+
+	// The key is a secret: written out, the configuration does not show it.
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "sk_test_123") {
+		t.Errorf("the configuration as JSON shows the Stripe key: %s", b)
 	}
 }
 

@@ -45,6 +45,9 @@ func (s *Service) Cart(ctx context.Context, actor *identity.Actor) (*Cart, error
 	if err != nil {
 		return nil, fmt.Errorf("cart: %w", err)
 	}
+	if items == nil {
+		items = []CartItem{}
+	}
 	c := &Cart{Items: items, Orders: []*Order{}, Total: money.New(0, m.Currency)}
 	if len(items) == 0 {
 		return c, nil

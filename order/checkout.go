@@ -218,6 +218,13 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 		if req.Payment.Card == nil && req.Payment.PaymentMethod == "" {
 			return nil, loopshop.Invalid("payment.card", "paying by card needs the card's details")
 		}
+		// A typo in the card form is refused before any stock is held or
+		// the key is spent, so the corrected request can reuse the key.
+		if c := req.Payment.Card; c != nil {
+			if err := c.Check(); err != nil {
+				return nil, &loopshop.Error{Code: loopshop.EINVALID, Field: "payment." + loopshop.ErrorField(err), Message: loopshop.ErrorMessage(err)}
+			}
+		}
 	case payment.MethodCOD:
 	default:
 		return nil, loopshop.Invalid("payment.method", "payment method must be card or cod (cash on delivery)")
@@ -292,10 +299,14 @@ func (s *Service) replay(ctx context.Context, c *Checkout, hash string, pr Payme
 	if c.RequestHash != hash {
 		return nil, loopshop.Errorf(loopshop.EUNPROCESSABLE, "this Idempotency-Key was used for checkout %s with another request; use a new key for a new purchase", c.ID)
 	}
-	if c.Status == CheckoutPending && s.now().Before(c.ExpiresAt) {
+	if c.Status != CheckoutPending {
+		return c, nil
+	}
+	if s.now().Before(c.ExpiresAt) {
 		return s.pay(ctx, c, pr)
 	}
-	return c, nil
+	// The hold ran out before its job ran: give the final answer now.
+	return s.settlePayment(ctx, c, Payment{Status: CheckoutExpired, Message: expiredMessage})
 }
 
 func (s *Service) provider(method string) payment.Provider {
@@ -360,6 +371,7 @@ func (s *Service) settlePayment(ctx context.Context, c *Checkout, p Payment) (*C
 		}
 	default:
 		p.Next = StatusCancelled
+		p.CancelReason = "payment " + strings.ToLower(p.Status) + ": " + p.Message
 	}
 	err := s.store.RecordPayment(ctx, p)
 	if err != nil && !errors.Is(err, ErrChanged) {
@@ -369,6 +381,8 @@ func (s *Service) settlePayment(ctx context.Context, c *Checkout, p Payment) (*C
 	// what stands.
 	return s.store.Checkout(ctx, c.ID)
 }
+
+const expiredMessage = "the payment did not arrive in time; the items went back on sale"
 
 // ErrChanged is the store's answer when a row is no longer in the state a
 // conditional update expects.

@@ -51,7 +51,7 @@ func (s *Service) expire(ctx context.Context, id string) error {
 	if err != nil || c.Status != CheckoutPending {
 		return err
 	}
-	_, err = s.settlePayment(ctx, c, Payment{Status: CheckoutExpired, Message: "the payment did not arrive in time; the items went back on sale"})
+	_, err = s.settlePayment(ctx, c, Payment{Status: CheckoutExpired, Message: expiredMessage})
 	return err
 }
 

@@ -276,13 +276,21 @@ func TestDeclinedCardReleasesStock(t *testing.T) {
 				t.Errorf("after a decline the stock is %+v; want all 3 available", st)
 			}
 		}
-		// A card number that is not one is a 400, and holds nothing either.
-		_, err := e.orders.Checkout(ctx, e.buyer("GB"), "k-bad", order.CheckoutRequest{Items: buy(tea, 1), ShipTo: gbAddress, Payment: card("4242424242424241")})
-		if err == nil {
-			t.Log("a Luhn-invalid number was declined rather than refused")
+		// A typo in the card form is refused before anything is held, and
+		// the corrected request may use the same key.
+		b := e.buyer("GB")
+		typo := order.CheckoutRequest{Items: buy(tea, 1), ShipTo: gbAddress, Payment: card("4242424242424242")}
+		typo.Payment.Card.ExpMonth = 13
+		_, err := e.orders.Checkout(ctx, b, "k-typo", typo)
+		if loopshop.ErrorCode(err) != loopshop.EINVALID || loopshop.ErrorField(err) != "payment.card.exp_month" {
+			t.Errorf("expiry month 13: %v (field %q); want invalid payment.card.exp_month", err, loopshop.ErrorField(err))
 		}
 		if st := e.stock(seller, tea); st.Available != 3 {
-			t.Errorf("after a bad card number the stock is %+v; want all 3 available", st)
+			t.Errorf("after a typo the stock is %+v; want all 3 available", st)
+		}
+		typo.Payment.Card.ExpMonth = 12
+		if c, err := e.orders.Checkout(ctx, b, "k-typo", typo); err != nil || c.Status != order.CheckoutPaid {
+			t.Errorf("the corrected request with the same key: %v %v; want PAID", c, err)
 		}
 	})
 }
@@ -522,6 +530,17 @@ func TestUnpaidCheckoutExpires(t *testing.T) {
 		pg, err := e.orders.BuyerOrders(ctx, b, page.Request{Limit: 5})
 		if err != nil || len(pg.Items) != 1 || pg.Items[0].Status != order.StatusCancelled {
 			t.Errorf("buyer's orders after expiry: %v %v; want one CANCELLED", pg.Items, err)
+		}
+		// A retry after the hold ran out, before its job ran, gets the
+		// final answer at once.
+		_, err = e.orders.Checkout(ctx, b, "k2", order.CheckoutRequest{Items: buy(tea, 1), ShipTo: gbAddress, Payment: card("4242424242424242")})
+		wantCode(t, "second checkout while the provider is down", err, loopshop.EUNAVAILABLE)
+		c, err := e.orders.Checkout(ctx, b, "k2", order.CheckoutRequest{Items: buy(tea, 1), ShipTo: gbAddress, Payment: card("4242424242424242")})
+		if err != nil || c.Status != order.CheckoutExpired || c.Orders[0].Status != order.StatusCancelled {
+			t.Errorf("retry after the hold: %v %v; want EXPIRED with the order cancelled", c, err)
+		}
+		if st := e.stock(seller, tea); st.Reserved != 0 {
+			t.Errorf("after the retry the stock is %+v; want nothing held", st)
 		}
 	})
 }

@@ -61,6 +61,8 @@ type Payment struct {
 	// otherwise) with HoldUntil set when on hold.
 	Next      string
 	HoldUntil time.Time
+	// CancelReason is what the cancelled orders say, for buyer and seller.
+	CancelReason string
 	Ledger    []*ledger.Transaction
 	Jobs      []*jobs.Job
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"time"
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/money"
@@ -54,10 +55,19 @@ type ChargeRequest struct {
 
 // Card is a card's details as the buyer typed them.
 type Card struct {
-	Number   string // digits; spaces and hyphens between them are ignored
-	ExpMonth int    // 1 to 12
-	ExpYear  int    // four digits
-	CVC      string // 3 or 4 digits
+	Number   string `json:"number"`    // digits; spaces and hyphens between them are ignored
+	ExpMonth int    `json:"exp_month"` // 1 to 12
+	ExpYear  int    `json:"exp_year"`  // four digits
+	CVC      string `json:"cvc"`       // 3 or 4 digits
+}
+
+// Check reports what is malformed in the card's details (a missing
+// number, a month of 13, a two-digit security code), as a payment form
+// would before sending them anywhere; a wrong check digit or a past
+// expiry are for the provider to decline.
+func (c *Card) Check() error {
+	_, _, err := checkCard(c, time.Now())
+	return err
 }
 
 // Status is where a charge or refund stands.

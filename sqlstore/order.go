@@ -243,7 +243,7 @@ func (s *OrderStore) RecordPayment(ctx context.Context, p order.Payment) error {
 			}
 		} else {
 			if _, err := tx.Exec(ctx, `UPDATE orders SET status = 'CANCELLED', cancelled_at = ?, cancelled_by = 'system', cancel_reason = ?, updated_at = ?
-				WHERE checkout_id = ? AND status = 'UNPAID'`, p.At, p.Message, p.At, p.CheckoutID); err != nil {
+				WHERE checkout_id = ? AND status = 'UNPAID'`, p.At, p.CancelReason, p.At, p.CheckoutID); err != nil {
 				return err
 			}
 		}

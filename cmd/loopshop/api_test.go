@@ -381,6 +381,25 @@ func TestAPIScenario(t *testing.T) {
 			{name: "browse an unserved market", method: "GET", path: "/api/v1/markets/ZZ/products", status: 404},
 			{name: "browse with a bad limit", method: "GET", path: "/api/v1/markets/GB/products?limit=1000", status: 400, check: problem("invalid", "limit")},
 			{name: "browse with a bad cursor", method: "GET", path: "/api/v1/markets/GB/products?cursor=!!", status: 400, check: problem("invalid", "cursor")},
+			{name: "the category tree", method: "GET", path: "/api/v1/categories", status: 200,
+				check: func(t *testing.T, v vars, r *response) {
+					if !strings.Contains(string(r.body), `"id":"food-beverages"`) || !strings.Contains(string(r.body), `"parent_id":"food-beverages"`) {
+						t.Errorf("the tree lacks food & beverages and its children: %.300s", r.body)
+					}
+				}},
+			{name: "browse a category", method: "GET", path: "/api/v1/markets/GB/products?category=food-beverages", status: 200,
+				check: func(t *testing.T, v vars, r *response) {
+					if n := len(r.items(t)); n != 3 {
+						t.Errorf("food & beverages lists %d products, want the 3 teas (category \"food\")", n)
+					}
+				}},
+			{name: "browse another category", method: "GET", path: "/api/v1/markets/GB/products?category=beauty-personal-care", status: 200,
+				check: func(t *testing.T, v vars, r *response) {
+					if n := len(r.items(t)); n != 0 {
+						t.Errorf("beauty lists %d products, want none", n)
+					}
+				}},
+			{name: "browse an unknown category", method: "GET", path: "/api/v1/markets/GB/products?category=nope", status: 404},
 			{name: "product detail", method: "GET", path: "/api/v1/products/{p1}", status: 200,
 				check: all(field("title", "Green tea"), field("shop_id", "{shop}"), func(t *testing.T, v vars, r *response) {
 					var p struct {

@@ -22,6 +22,8 @@ import (
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/linkpolicy"
 	"github.com/loopshop/loopshop/media"
+	"github.com/loopshop/loopshop/order"
+	"github.com/loopshop/loopshop/payment"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/ui"
@@ -58,6 +60,7 @@ type Main struct {
 	Router   *sqlstore.Router
 	Identity *identity.Service
 	Catalog  *catalog.Service
+	Orders   *order.Service
 	Media    *media.Local
 	Server   *server.Server
 	// Jobs runs the background jobs of every region while the server runs.
@@ -187,9 +190,17 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("public_url: %w", err)
 	}
 	m.Catalog.SetLinkPolicy(links)
+	cards, err := m.cardProvider()
+	if err != nil {
+		return err
+	}
+	m.Orders = order.NewService(sqlstore.NewOrderStore(m.Router), markets, sqlstore.NewShippingStore(m.Router), cards)
 
+	// Every job kind is registered before the runner starts, so that no
+	// job is claimed by a runner that cannot handle it.
 	m.Jobs = jobs.NewRunner(sqlstore.NewJobStore(m.Router), m.Router.RegionNames(), m.Logger)
 	m.Catalog.RegisterJobs(m.Jobs)
+	m.Orders.RegisterJobs(m.Jobs, sqlstore.NewLedgerStore(m.Router))
 	jobsCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { defer close(done); m.Jobs.Run(jobsCtx) }()
@@ -204,7 +215,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Media, err = media.OpenLocal(filepath.Join(m.Config.DataDir, "media")); err != nil {
 		return err
 	}
-	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, SessionTTL: m.Config.Limits.SessionTTL.Duration,
+	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders, SessionTTL: m.Config.Limits.SessionTTL.Duration,
 		Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
 	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
@@ -220,6 +231,19 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { m.serveErr <- m.Server.Serve() }()
 	m.Logger.Info("loopshop is serving", "addr", "http://"+m.Server.Addr(), "version", Version(), "regions", strings.Join(m.Router.RegionNames(), ","))
 	return nil
+}
+
+// cardProvider returns who charges cards: the in-process test cards by
+// default, or Stripe when configured.
+func (m *Main) cardProvider() (payment.Provider, error) {
+	if m.Config.Payments.Provider != config.ProviderStripe {
+		return &payment.TestCard{}, nil
+	}
+	s, err := payment.NewStripe(payment.StripeConfig{Key: m.Config.Payments.StripeKey, URL: m.Config.Payments.StripeURL})
+	if err != nil {
+		return nil, fmt.Errorf("payments: %w", err)
+	}
+	return s, nil
 }
 
 // secret returns the key of the directory's login hashes: configured, or
