@@ -63,8 +63,8 @@ type Payment struct {
 	HoldUntil time.Time
 	// CancelReason is what the cancelled orders say, for buyer and seller.
 	CancelReason string
-	Ledger    []*ledger.Transaction
-	Jobs      []*jobs.Job
+	Ledger       []*ledger.Transaction
+	Jobs         []*jobs.Job
 }
 
 // Change is a move of one order from one of the statuses From.
