@@ -35,6 +35,7 @@ import (
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
+	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/shipping"
 )
@@ -50,6 +51,8 @@ type Deps struct {
 	Markets  *market.Set
 	Identity *identity.Service
 	Catalog  *catalog.Service
+	// Orders lets shops work their orders in Seller Center; nil hides them.
+	Orders *order.Service
 	// Media holds product pictures, served under /media/.
 	Media media.Store
 	// Shipping holds shops' rate cards, for free-shipping badges; nil:
@@ -92,13 +95,14 @@ func New(d Deps) *UI {
 		files.ServeHTTP(w, r)
 	})
 	funcs := template.FuncMap{
-		"price":    formatPrice,
-		"category": categoryName,
-		"initials": initials,
-		"sentence": sentence,
-		"hue":      hue,
-		"status":   statusLabel,
-		"static":   func(name string) string { return "/static/" + name + "?v=" + u.version },
+		"price":       formatPrice,
+		"category":    categoryName,
+		"initials":    initials,
+		"sentence":    sentence,
+		"hue":         hue,
+		"status":      statusLabel,
+		"orderStatus": orderStatusLabel,
+		"static":      func(name string) string { return "/static/" + name + "?v=" + u.version },
 		"media": func(key string) string {
 			if key == "" {
 				return ""
@@ -149,6 +153,9 @@ func (u *UI) Register(srv *server.Server) {
 	srv.HandlePage("POST /logout", u.page(u.handleLogout))
 	u.registerSeller(srv)
 	u.registerSellerEdit(srv)
+	if u.Orders != nil {
+		u.registerSellerOrders(srv)
+	}
 	srv.HandlePage("GET /static/", u.static)
 	srv.HandlePage("GET /media/", media.Handler(u.Media, "/media/"))
 }

@@ -21,7 +21,10 @@ import (
 
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/media"
+	"github.com/loopshop/loopshop/order"
+	"github.com/loopshop/loopshop/payment"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
@@ -38,6 +41,8 @@ type env struct {
 	router  *sqlstore.Router
 	ids     *identity.Service
 	cat     *catalog.Service
+	orders  *order.Service
+	jobs    *jobs.Runner
 	media   media.Store
 	gbShop  *catalog.Shop
 	gbOwner *identity.Actor
@@ -75,6 +80,10 @@ func newEnv(t *testing.T) *env {
 	markets := e.router.Markets()
 	e.ids = identity.NewService(sqlstore.NewIdentityStore(e.router), markets, cfg.Secret, testTTL)
 	e.cat = catalog.NewService(sqlstore.NewCatalogStore(e.router), markets)
+	e.orders = order.NewService(sqlstore.NewOrderStore(e.router), markets, sqlstore.NewShippingStore(e.router), &payment.TestCard{})
+	e.orders.RemorseWindow = 0
+	e.jobs = jobs.NewRunner(sqlstore.NewJobStore(e.router), e.router.RegionNames(), slog.New(slog.DiscardHandler))
+	e.orders.RegisterJobs(e.jobs, sqlstore.NewLedgerStore(e.router))
 	store, err := media.OpenLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +92,7 @@ func newEnv(t *testing.T) *env {
 	e.media = store
 	logger := slog.New(slog.NewTextHandler(&e.log, nil))
 	srv := server.New(cfg, server.Deps{Identity: e.ids, Idempotency: sqlstore.NewIdempotencyStore(e.router), Logger: logger})
-	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
+	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Orders: e.orders, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
 	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(e.srv.Close)
 

@@ -217,7 +217,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders, SessionTTL: m.Config.Limits.SessionTTL.Duration,
 		Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
-	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
+	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
 		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
 			return err
