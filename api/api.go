@@ -16,7 +16,9 @@ import (
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/page"
+	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/server"
+	"github.com/loopshop/loopshop/shipping"
 )
 
 // API holds the services the handlers call.
@@ -25,6 +27,8 @@ type API struct {
 	Identity *identity.Service
 	Catalog  *catalog.Service
 	Orders   *order.Service
+	Shipping *shipping.Service
+	Payouts  *payout.Service
 	// SessionTTL is reported to clients with a new token.
 	SessionTTL time.Duration
 	// Media stores uploads; PublicURL makes their addresses absolute.
@@ -34,7 +38,7 @@ type API struct {
 
 // Register adds every API route to srv.
 func (a *API) Register(srv *server.Server) {
-	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes()) {
+	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes(), a.financeRoutes()) {
 		srv.Handle(rt)
 	}
 }

@@ -24,7 +24,9 @@ import (
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payment"
+	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/server"
+	"github.com/loopshop/loopshop/shipping"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/ui"
 )
@@ -215,7 +217,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Media, err = media.OpenLocal(filepath.Join(m.Config.DataDir, "media")); err != nil {
 		return err
 	}
-	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders, SessionTTL: m.Config.Limits.SessionTTL.Duration,
+	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders,
+		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payout.NewService(sqlstore.NewLedgerStore(m.Router), markets), SessionTTL: m.Config.Limits.SessionTTL.Duration,
 		Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
 	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
