@@ -130,6 +130,10 @@ type Image struct {
 	Position int    `json:"position"`
 	MediaKey string `json:"media_key"`
 	Alt      string `json:"alt,omitempty"`
+	// Source is the URL the image was fetched from, when it was given by
+	// URL (see FetchImagesJob); an import naming the same URL again means
+	// this image.
+	Source string `json:"-"`
 }
 
 // SKU is one purchasable variant of a product.
@@ -186,10 +190,15 @@ type NewProduct struct {
 	SKUs     []NewSKU `json:"skus"`
 }
 
-// NewImage is an image already in the media store.
+// NewImage is an image already in the media store, or one to fetch from a
+// URL.
 type NewImage struct {
 	MediaKey string `json:"media_key"`
 	Alt      string `json:"alt,omitempty"`
+	// SourceURL, for an image without a media key, is the http or https
+	// URL to fetch it from in the background (see FetchImagesJob). Only
+	// imports give it for now.
+	SourceURL string `json:"-"`
 }
 
 // NewSKU is one variant of a NewProduct. Prices are in minor units of the
@@ -216,14 +225,19 @@ type Store interface {
 	CreateShop(ctx context.Context, s *Shop, ownerID string, wh *Warehouse) error
 	Shop(ctx context.Context, id string) (*Shop, error)
 	// CreateProduct stores a product with its SKUs and images and applies
-	// the initial stock adjustments, and enqueues its review job if not
-	// nil, atomically.
-	CreateProduct(ctx context.Context, p *Product, stock []*Adjustment, review *jobs.Job) error
+	// the initial stock adjustments, and enqueues the jobs that are not nil
+	// (its review, the fetch of its images), atomically.
+	CreateProduct(ctx context.Context, p *Product, stock []*Adjustment, js ...*jobs.Job) error
 	// UpdateProduct stores p over the product last updated at prevUpdated
 	// (ErrChanged if it has been updated since), deletes the removed SKUs
 	// (*SKUInUseError if one has reserved or sold units) and sets stock,
-	// and enqueues the review job if not nil, atomically.
-	UpdateProduct(ctx context.Context, p *Product, prevUpdated time.Time, removed []string, stock []StockTarget, actorID string, review *jobs.Job) error
+	// and enqueues the jobs that are not nil, atomically.
+	UpdateProduct(ctx context.Context, p *Product, prevUpdated time.Time, removed []string, stock []StockTarget, actorID string, js ...*jobs.Job) error
+	// SetImages replaces the images of the product, and its image key,
+	// if it is still at version (ErrChanged if it has been updated since
+	// or is gone). It leaves updated_at alone: fetching images is not an
+	// edit, and must not make a seller's open edit form stale.
+	SetImages(ctx context.Context, productID string, images []Image, version time.Time) error
 	ProductByHandle(ctx context.Context, shopID, handle string) (*Product, error)
 	// ProductsByShop lists a shop's products, newest first, of one status
 	// or (status "") of any status but DELETED, after the cursor r.After
@@ -244,6 +258,7 @@ type Service struct {
 	inv     InventoryStore
 	links   *linkpolicy.Policy
 	markets *market.Set
+	images  ImageImport
 	now     func() time.Time
 }
 

@@ -89,7 +89,13 @@ func (in *NewProduct) Validate() error {
 		return loopshop.Invalid("images", "a product may have at most %d images", MaxImages)
 	}
 	for i, im := range in.Images {
-		if im.MediaKey == "" {
+		in.Images[i].SourceURL = strings.TrimSpace(im.SourceURL)
+		switch {
+		case in.Images[i].SourceURL != "":
+			if err := checkSourceURL(fmt.Sprintf("images[%d].source_url", i), in.Images[i].SourceURL); err != nil {
+				return err
+			}
+		case im.MediaKey == "":
 			return loopshop.Invalid(fmt.Sprintf("images[%d].media_key", i), "media_key is required; upload the image first")
 		}
 	}
@@ -220,7 +226,10 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 			return nil, err
 		}
 	}
-	p.Images, p.ImageKey = images(in.Images)
+	fetchJob, err := placeImages(p, in.Images, nil)
+	if err != nil {
+		return nil, err
+	}
 	var stock []*Adjustment
 	for _, k := range in.SKUs {
 		sku := newSKU(k, loopshop.NewID("sku", m.Code), m.Currency)
@@ -242,7 +251,7 @@ func (s *Service) CreateProduct(ctx context.Context, actor *identity.Actor, shop
 			a.WarehouseID = whs[0].ID
 		}
 	}
-	if err := s.store.CreateProduct(ctx, p, stock, review); err != nil {
+	if err := s.store.CreateProduct(ctx, p, stock, review, fetchJob); err != nil {
 		var taken *SellerSKUTakenError
 		if errors.As(err, &taken) && taken.Index < len(p.SKUs) {
 			return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: fmt.Sprintf("skus[%d].seller_sku", taken.Index),
@@ -287,7 +296,10 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 	p.Handle, p.Title, p.Description, p.DescriptionHTML = in.Handle, in.Title, in.Description, in.DescriptionHTML
 	p.Category, p.CategoryID, p.Brand, p.Tags, p.Options = in.Category, in.CategoryID, in.Brand, in.Tags, in.Options
 	p.SKUs, p.UpdatedAt = nil, now
-	p.Images, p.ImageKey = images(in.Images)
+	fetchJob, err := placeImages(&p, in.Images, old.Images)
+	if err != nil {
+		return nil, err
+	}
 	bySeller, byOptions := map[string]SKU{}, map[string]SKU{}
 	for _, k := range old.SKUs {
 		if k.SellerSKU != "" {
@@ -342,7 +354,7 @@ func (s *Service) UpdateProduct(ctx context.Context, actor *identity.Actor, id s
 			return nil, err
 		}
 	}
-	err = s.store.UpdateProduct(ctx, &p, old.UpdatedAt, removed, stock, actor.AccountID, review)
+	err = s.store.UpdateProduct(ctx, &p, old.UpdatedAt, removed, stock, actor.AccountID, review, fetchJob)
 	var busy *SKUInUseError
 	switch {
 	case errors.As(err, &busy):
@@ -457,18 +469,6 @@ type SellerSKUTakenError struct{ Index int }
 
 func (e *SellerSKUTakenError) Error() string {
 	return fmt.Sprintf("skus[%d]: seller SKU already used in the shop", e.Index)
-}
-
-// images numbers a listing's images from 1 and returns the first one's key.
-func images(in []NewImage) ([]Image, string) {
-	var out []Image
-	for i, im := range in {
-		out = append(out, Image{Position: i + 1, MediaKey: im.MediaKey, Alt: strings.TrimSpace(im.Alt)})
-	}
-	if len(out) == 0 {
-		return nil, ""
-	}
-	return out, out[0].MediaKey
 }
 
 // newSKU makes the SKU of a validated NewSKU in the market's currency.

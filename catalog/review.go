@@ -118,6 +118,7 @@ func (s *Service) RegisterJobs(r *jobs.Runner) {
 		}
 		return s.ReviewListing(ctx, in.ProductID)
 	})
+	r.Handle(FetchImagesJob, s.handleFetchImages)
 }
 
 // ReviewListing is the background review of a live listing waiting for

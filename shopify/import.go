@@ -9,13 +9,21 @@
 // its line — so an import never leaves a catalogue half-changed by a file
 // the seller still has to fix. Each product is written in one transaction,
 // and running the same file again changes nothing.
+//
+// Images are named by URL in the file. The catalogue fetches them in the
+// background after the import (see catalog.FetchImagesJob) and remembers
+// where each came from, so an image the product already has is not
+// fetched again. An image URL of loopshop's own, as an export writes them,
+// that names one of the product's images is that image.
 package shopify
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -84,7 +92,12 @@ func (im *Importer) ImportCSV(ctx context.Context, actor *identity.Actor, shopID
 	rep := &Report{DryRun: opt.DryRun, Rows: res.Rows, Products: len(res.Products), Errors: nonNil(res.Errors), Warnings: nonNil(res.Warnings), Imported: []string{}}
 	listings := make([]catalog.NewProduct, len(res.Products))
 	for i, p := range res.Products {
-		listings[i] = toListing(p)
+		var dropped int
+		listings[i], dropped = toListing(p)
+		if dropped > 0 {
+			rep.Warnings = append(rep.Warnings, shopifycsv.RowError{Line: p.Line, Handle: p.Handle, Column: "Image Src",
+				Message: fmt.Sprintf("a product may have %d images; the last %d are left out", catalog.MaxImages, dropped)})
+		}
 		rep.Variants += len(p.Variants)
 		// The catalogue's own listing check, before anything is written.
 		warnings, err := im.Catalog.CheckListing(shop.Market, &listings[i])
@@ -121,6 +134,7 @@ func (im *Importer) ImportCSV(ctx context.Context, actor *identity.Actor, shopID
 		existing, err := im.Catalog.ProductByHandle(ctx, actor, shop.ID, in.Handle)
 		switch {
 		case err == nil:
+			keepOwnImages(&in, existing)
 			if _, err := im.Catalog.UpdateProduct(ctx, actor, existing.ID, in); err != nil {
 				return rep, fmt.Errorf("line %d, product %q: %w", p.Line, p.Handle, err)
 			}
@@ -154,8 +168,9 @@ func Handle(h string) string {
 	return strings.Trim(h, "-")
 }
 
-// toListing maps a Shopify product onto a loopshop listing.
-func toListing(p shopifycsv.Product) catalog.NewProduct {
+// toListing maps a Shopify product onto a loopshop listing, and says how
+// many of its images are left out, past catalog.MaxImages.
+func toListing(p shopifycsv.Product) (catalog.NewProduct, int) {
 	in := catalog.NewProduct{
 		Handle:          Handle(p.Handle),
 		Title:           p.Title,
@@ -184,7 +199,38 @@ func toListing(p shopifycsv.Product) catalog.NewProduct {
 	if len(in.Tags) > catalog.MaxTags {
 		in.Tags = in.Tags[:catalog.MaxTags]
 	}
-	return in
+	// Variants have no images of their own in loopshop: a variant's image
+	// that is not one of the product's joins them, after them.
+	for _, im := range p.Images {
+		in.Images = append(in.Images, catalog.NewImage{SourceURL: im.Src, Alt: im.AltText})
+	}
+	for _, v := range p.Variants {
+		if v.ImageSrc != "" && !slices.ContainsFunc(in.Images, func(im catalog.NewImage) bool { return im.SourceURL == v.ImageSrc }) {
+			in.Images = append(in.Images, catalog.NewImage{SourceURL: v.ImageSrc})
+		}
+	}
+	dropped := max(len(in.Images)-catalog.MaxImages, 0)
+	in.Images = in.Images[:len(in.Images)-dropped]
+	return in, dropped
+}
+
+// keepOwnImages turns the image URLs of a listing that name one of the
+// product's images in loopshop's media store — an export's URLs end in
+// the media key — into that image, which keeps where it first came from.
+// Importing an export of the shop back then fetches nothing.
+func keepOwnImages(in *catalog.NewProduct, p *catalog.Product) {
+	for i, nim := range in.Images {
+		u, err := url.Parse(nim.SourceURL)
+		if err != nil || nim.MediaKey != "" {
+			continue
+		}
+		for _, im := range p.Images {
+			if strings.HasSuffix(u.Path, "/"+im.MediaKey) {
+				in.Images[i] = catalog.NewImage{MediaKey: im.MediaKey, Alt: nim.Alt, SourceURL: im.Source}
+				break
+			}
+		}
+	}
 }
 
 // category is the most specific name Shopify gives: the last step of the

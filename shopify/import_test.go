@@ -36,6 +36,7 @@ type fixture struct {
 	cat    *catalog.Service
 	seller *identity.Actor
 	shop   *catalog.Shop
+	router *sqlstore.Router
 }
 
 func newFixture(t *testing.T, engine string) fixture {
@@ -54,7 +55,7 @@ func newFixture(t *testing.T, engine string) fixture {
 		t.Fatal(err)
 	}
 	seller.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
-	return fixture{im: &shopify.Importer{Catalog: cat, Markets: r.Markets()}, cat: cat, seller: seller, shop: shop}
+	return fixture{im: &shopify.Importer{Catalog: cat, Markets: r.Markets()}, cat: cat, seller: seller, shop: shop, router: r}
 }
 
 // The expected counts were taken with Python's csv module, independently

@@ -59,7 +59,7 @@ func (s *CatalogStore) Shop(ctx context.Context, id string) (*catalog.Shop, erro
 	return &sh, nil
 }
 
-func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, stock []*catalog.Adjustment, review *jobs.Job) error {
+func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, stock []*catalog.Adjustment, js ...*jobs.Job) error {
 	db, err := s.r.ForMarket(p.Market)
 	if err != nil {
 		return err
@@ -76,11 +76,8 @@ func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, st
 			p.Status, p.AuditStatus, p.ImageKey, p.CreatedAt, p.UpdatedAt); err != nil {
 			return err
 		}
-		for _, im := range p.Images {
-			if _, err := tx.Exec(ctx, `INSERT INTO product_images (product_id, position, media_key, alt) VALUES (?, ?, ?, ?)`,
-				p.ID, im.Position, im.MediaKey, im.Alt); err != nil {
-				return err
-			}
+		if err := insertImages(ctx, tx, p.ID, p.Images); err != nil {
+			return err
 		}
 		for i, k := range p.SKUs {
 			if err := insertSKU(ctx, tx, p, &k, i); err != nil {
@@ -100,7 +97,7 @@ func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, st
 				return err
 			}
 		}
-		return enqueueJobs(ctx, tx, review)
+		return enqueueJobs(ctx, tx, js...)
 	})
 }
 
@@ -117,7 +114,7 @@ func insertSKU(ctx context.Context, tx *Tx, p *catalog.Product, k *catalog.SKU, 
 	return err
 }
 
-func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, prevUpdated time.Time, removed []string, stock []catalog.StockTarget, actorID string, review *jobs.Job) error {
+func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, prevUpdated time.Time, removed []string, stock []catalog.StockTarget, actorID string, js ...*jobs.Job) error {
 	db, err := s.r.ForMarket(p.Market)
 	if err != nil {
 		return err
@@ -146,14 +143,8 @@ func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, pr
 				return &catalog.SKUInUseError{SKUID: id}
 			}
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM product_images WHERE product_id = ?`, p.ID); err != nil {
+		if err := replaceImages(ctx, tx, p.ID, p.Images); err != nil {
 			return err
-		}
-		for _, im := range p.Images {
-			if _, err := tx.Exec(ctx, `INSERT INTO product_images (product_id, position, media_key, alt) VALUES (?, ?, ?, ?)`,
-				p.ID, im.Position, im.MediaKey, im.Alt); err != nil {
-				return err
-			}
 		}
 		// Clear seller SKUs first so that two SKUs swapping codes do not
 		// trip the unique index half-way.
@@ -187,8 +178,49 @@ func (s *CatalogStore) UpdateProduct(ctx context.Context, p *catalog.Product, pr
 				return err
 			}
 		}
-		return enqueueJobs(ctx, tx, review)
+		return enqueueJobs(ctx, tx, js...)
 	})
+}
+
+func (s *CatalogStore) SetImages(ctx context.Context, productID string, images []catalog.Image, version time.Time) error {
+	db, err := s.r.ForID(productID)
+	if err != nil {
+		return err
+	}
+	var imageKey string
+	if len(images) > 0 {
+		imageKey = images[0].MediaKey
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `UPDATE products SET image_key = ? WHERE id = ? AND updated_at = ?`, imageKey, productID, version)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return catalog.ErrChanged
+		}
+		return replaceImages(ctx, tx, productID, images)
+	})
+}
+
+// replaceImages sets a product's images to images.
+func replaceImages(ctx context.Context, tx *Tx, productID string, images []catalog.Image) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM product_images WHERE product_id = ?`, productID); err != nil {
+		return err
+	}
+	return insertImages(ctx, tx, productID, images)
+}
+
+func insertImages(ctx context.Context, tx *Tx, productID string, images []catalog.Image) error {
+	for _, im := range images {
+		// No source is NULL rather than '': most images are uploads.
+		source := sql.NullString{String: im.Source, Valid: im.Source != ""}
+		if _, err := tx.Exec(ctx, `INSERT INTO product_images (product_id, position, media_key, alt, source_url) VALUES (?, ?, ?, ?, ?)`,
+			productID, im.Position, im.MediaKey, im.Alt, source); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *CatalogStore) ProductByHandle(ctx context.Context, shopID, handle string) (*catalog.Product, error) {
@@ -372,13 +404,15 @@ func (s *CatalogStore) loadSKUs(ctx context.Context, db *DB, products []*catalog
 	if err != nil {
 		return err
 	}
-	return db.Read().Query(ctx, `SELECT product_id, position, media_key, alt FROM product_images WHERE product_id IN `+in+` ORDER BY product_id, position`, args,
+	return db.Read().Query(ctx, `SELECT product_id, position, media_key, alt, source_url FROM product_images WHERE product_id IN `+in+` ORDER BY product_id, position`, args,
 		func(rows *sql.Rows) error {
 			var im catalog.Image
 			var productID string
-			if err := rows.Scan(&productID, &im.Position, &im.MediaKey, &im.Alt); err != nil {
+			var source sql.NullString
+			if err := rows.Scan(&productID, &im.Position, &im.MediaKey, &im.Alt, &source); err != nil {
 				return err
 			}
+			im.Source = source.String
 			byID[productID].Images = append(byID[productID].Images, im)
 			return nil
 		})

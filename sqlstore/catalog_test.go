@@ -2,9 +2,11 @@ package sqlstore_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
 )
 
@@ -207,6 +210,50 @@ func TestDescriptionHTMLIsSanitised(t *testing.T) {
 		}
 		if got.DescriptionHTML != "<p>Holds <b>1 l</b>.</p>" || got.Description != "Holds 1 l." {
 			t.Errorf("stored HTML %q, text %q; want the script, handlers and image gone and the text derived", got.DescriptionHTML, got.Description)
+		}
+	})
+}
+
+// SetImages is how the background fetch of imported images lands: only on
+// the version of the product it was fetched for, keeping where each image
+// came from, and without making the product look edited.
+func TestSetImagesOnlyOnTheVersionFetchedFor(t *testing.T) {
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		_, _, p := seedSKU(t, r)
+		store := sqlstore.NewCatalogStore(r)
+		images := []catalog.Image{
+			{Position: 1, MediaKey: "shops/x/url-1.png", Alt: "front", Source: "https://cdn.example.com/1.png"},
+			{Position: 2, MediaKey: "shops/x/up.jpg"}, // an upload: no source
+		}
+		if err := store.SetImages(ctx, p.ID, images, p.UpdatedAt.Add(-time.Microsecond)); !errors.Is(err, catalog.ErrChanged) {
+			t.Errorf("SetImages on an older version: %v, want ErrChanged", err)
+		}
+		if err := store.SetImages(ctx, loopshop.NewID("prd", "GB"), images, p.UpdatedAt); !errors.Is(err, catalog.ErrChanged) {
+			t.Errorf("SetImages on a product that does not exist: %v, want ErrChanged", err)
+		}
+		if got, err := store.Product(ctx, p.ID); err != nil || len(got.Images) != 0 {
+			t.Fatalf("after refused SetImages: images %+v, %v; want none", got.Images, err)
+		}
+		if err := store.SetImages(ctx, p.ID, images, p.UpdatedAt); err != nil {
+			t.Fatal(err)
+		}
+		got, err := store.Product(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(images, got.Images); diff != "" {
+			t.Errorf("images (-set +read):\n%s", diff)
+		}
+		if got.ImageKey != "shops/x/url-1.png" || !got.UpdatedAt.Equal(p.UpdatedAt) {
+			t.Errorf("image key %q, updated %v; want the first image's key and updated_at untouched (%v)", got.ImageKey, got.UpdatedAt, p.UpdatedAt)
+		}
+		if err := store.SetImages(ctx, p.ID, nil, p.UpdatedAt); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := store.Product(ctx, p.ID); err != nil || len(got.Images) != 0 || got.ImageKey != "" {
+			t.Errorf("after setting no images: %+v, key %q, %v", got.Images, got.ImageKey, err)
 		}
 	})
 }
