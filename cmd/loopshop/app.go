@@ -18,6 +18,7 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/config"
 	"github.com/loopshop/loopshop/demo"
+	"github.com/loopshop/loopshop/fetch"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/linkpolicy"
@@ -198,6 +199,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Orders = order.NewService(sqlstore.NewOrderStore(m.Router), markets, sqlstore.NewShippingStore(m.Router), cards)
 
+	if m.Media, err = media.OpenLocal(filepath.Join(m.Config.DataDir, "media")); err != nil {
+		return err
+	}
+	// Images imported by URL are fetched from the public internet only.
+	m.Catalog.SetImageImport(catalog.ImageImport{Media: m.Media, Fetcher: fetch.New(fetch.Options{}), Log: m.Logger})
+
 	// Every job kind is registered before the runner starts, so that no
 	// job is claimed by a runner that cannot handle it.
 	m.Jobs = jobs.NewRunner(sqlstore.NewJobStore(m.Router), m.Router.RegionNames(), m.Logger)
@@ -214,9 +221,6 @@ func (m *Main) Run(ctx context.Context) error {
 		Ready:       m.Router.Ping,
 		Logger:      m.Logger,
 	})
-	if m.Media, err = media.OpenLocal(filepath.Join(m.Config.DataDir, "media")); err != nil {
-		return err
-	}
 	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders,
 		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payout.NewService(sqlstore.NewLedgerStore(m.Router), markets), SessionTTL: m.Config.Limits.SessionTTL.Duration,
 		Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
