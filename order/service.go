@@ -89,8 +89,7 @@ type Store interface {
 	// Items returns the SKUs of a market by ID; unknown ones are left out.
 	Items(ctx context.Context, market string, skuIDs []string) (map[string]*Item, error)
 	// CreateCheckout stores c with its orders, reserving every line's
-	// stock from one warehouse that has it, removing the bought SKUs from
-	// the buyer's cart and enqueueing jobs, atomically. It returns
+	// stock from one warehouse that has it and enqueueing jobs, atomically. It returns
 	// *OutOfStockError if a line cannot be reserved and
 	// *DuplicateCheckoutError if the buyer used the key before.
 	CreateCheckout(ctx context.Context, c *Checkout, jobs []*jobs.Job) error
@@ -98,7 +97,8 @@ type Store interface {
 	CheckoutByKey(ctx context.Context, market, buyerID, key string) (*Checkout, error)
 	Checkout(ctx context.Context, id string) (*Checkout, error)
 	// RecordPayment applies p to a PENDING checkout and its UNPAID orders:
-	// stock sold or released, ledger posted, jobs enqueued, atomically.
+	// stock sold or released, the bought SKUs out of the buyer's cart when
+	// paid or confirmed, ledger posted, jobs enqueued, atomically.
 	// ErrChanged if the checkout is no longer PENDING.
 	RecordPayment(ctx context.Context, p Payment) error
 	// Move applies c, or returns ErrChanged if the order is in none of From.

@@ -122,18 +122,10 @@ func (s *OrderStore) CreateCheckout(ctx context.Context, c *order.Checkout, js [
 				return err
 			}
 		}
-		var skus []any
 		for _, o := range c.Orders {
 			if err := insertOrder(ctx, tx, o); err != nil {
 				return err
 			}
-			for _, l := range o.Lines {
-				skus = append(skus, l.SKUID)
-			}
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM cart_items WHERE buyer_id = ? AND sku_id IN (`+placeholders(len(skus))+`)`,
-			append([]any{c.BuyerID}, skus...)...); err != nil {
-			return err
 		}
 		return enqueueJobs(ctx, tx, js...)
 	})
@@ -239,6 +231,13 @@ func (s *OrderStore) RecordPayment(ctx context.Context, p order.Payment) error {
 			}
 			if _, err := tx.Exec(ctx, `UPDATE orders SET status = 'ON_HOLD', hold_until = ?, paid_at = ?, updated_at = ? WHERE checkout_id = ? AND status = 'UNPAID'`,
 				p.HoldUntil, paidAt, p.At, p.CheckoutID); err != nil {
+				return err
+			}
+			// What was bought leaves the buyer's cart; a declined card
+			// leaves the cart as it was, to try again.
+			if _, err := tx.Exec(ctx, `DELETE FROM cart_items WHERE buyer_id = (SELECT buyer_id FROM checkouts WHERE id = ?)
+				AND sku_id IN (SELECT l.sku_id FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.checkout_id = ?)`,
+				p.CheckoutID, p.CheckoutID); err != nil {
 				return err
 			}
 		} else {

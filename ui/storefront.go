@@ -9,8 +9,8 @@ import (
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/market"
-	"github.com/loopshop/loopshop/shipping"
 	"github.com/loopshop/loopshop/page"
+	"github.com/loopshop/loopshop/shipping"
 )
 
 // gridSize is how many products a page of the grid shows: a multiple of

@@ -155,6 +155,7 @@ func (u *UI) Register(srv *server.Server) {
 	u.registerSellerEdit(srv)
 	if u.Orders != nil {
 		u.registerSellerOrders(srv)
+		u.registerBuyer(srv)
 	}
 	srv.HandlePage("GET /static/", u.static)
 	srv.HandlePage("GET /media/", media.Handler(u.Media, "/media/"))

@@ -1,0 +1,83 @@
+package ui_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/loopshop/loopshop/catalog"
+)
+
+func TestBuyerChecksOut(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.seller(ctx, "GB", "ada@example.com")
+	five := int64(5)
+	if _, err := e.cat.AdjustStock(ctx, e.gbOwner, catalog.AdjustStock{SKUID: e.mug.SKUs[0].ID, SetAvailable: &five, Reason: catalog.ReasonCount}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Signed out, the bag asks for a sign-in and comes back to the product.
+	r := e.browser().post("/cart/items", url.Values{"product_id": {e.mug.ID}, "sku_id": {e.mug.SKUs[0].ID}, "quantity": {"1"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	if want := "/login?next=" + url.QueryEscape("/products/"+e.mug.ID); r.Header.Get("Location") != want {
+		t.Errorf("adding to the bag signed out goes to %q, want %q", r.Header.Get("Location"), want)
+	}
+
+	b := e.signedIn(t, "ada@example.com")
+	wantBody(t, b.get("/products/"+e.mug.ID), []string{`action="/cart/items"`, ">Add to bag<"}, []string{"disabled"})
+	r = b.post("/cart/items", url.Values{"product_id": {e.mug.ID}, "sku_id": {e.mug.SKUs[0].ID}, "quantity": {"2"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	// Two mugs: £25.98, over the £20 free-shipping threshold.
+	wantBody(t, b.get("/cart"), []string{"Stoneware Mug", `value="2"`, "Shipping free", "£25.98"}, nil)
+
+	form := checkoutForm(t, b)
+	form.Set("number", "4000000000000002") // declined
+	r = b.post("/checkout", form)
+	wantStatus(t, r, http.StatusPaymentRequired)
+	wantBody(t, r, []string{`role="alert"`, "declined", "Nothing was charged", `value="Grace Hopper"`}, []string{"4000000000000002"})
+	wantBody(t, b.get("/cart"), []string{"Stoneware Mug"}, nil) // still in the bag, to try another card
+
+	form = checkoutForm(t, b)
+	r = b.post("/checkout", form)
+	wantStatus(t, r, http.StatusSeeOther)
+	r = b.get(r.Header.Get("Location"))
+	wantBody(t, r, []string{"Your order is placed", "2 × Stoneware Mug", "On hold"}, nil)
+	// Sending the same form again buys nothing more.
+	wantStatus(t, b.post("/checkout", form), http.StatusSeeOther)
+	orders := regexp.MustCompile(`href="/orders/(ord_[a-z0-9_]+)"`).FindAllStringSubmatch(b.get("/orders").body, -1)
+	// The declined attempt's order, cancelled, and the paid one: sending
+	// the form twice bought once.
+	if len(orders) != 2 {
+		t.Fatalf("%d orders listed, want 2 (the declined attempt and one purchase sent twice)", len(orders))
+	}
+	id := orders[0][1] // newest first
+	wantBody(t, b.get("/cart"), []string{"Your bag is empty"}, nil)
+
+	// The buyer cancels while the order is on hold.
+	r = b.get("/orders/" + id)
+	wantBody(t, r, []string{"Cancel order", "Grace"}, nil)
+	wantStatus(t, b.post("/orders/"+id+"/cancel", url.Values{"reason": {"changed my mind"}}), http.StatusSeeOther)
+	wantBody(t, b.get("/orders/"+id), []string{"Cancelled", "changed my mind"}, []string{"Cancel order"})
+
+	// Nobody else sees the order.
+	stranger := e.signedIn(t, "jonas@example.com")
+	wantStatus(t, stranger.get("/orders/"+id), http.StatusNotFound)
+}
+
+// checkoutForm reads a fresh checkout form (with its one-time key) and
+// fills it in with a test card that pays.
+func checkoutForm(t *testing.T, b *browser) url.Values {
+	t.Helper()
+	r := b.get("/checkout")
+	wantStatus(t, r, http.StatusOK)
+	m := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("the checkout form has no key")
+	}
+	return url.Values{"key": {m[1]}, "name": {"Grace Hopper"}, "line1": {"1 Navy Way"}, "city": {"Leeds"}, "postal_code": {"LS1 1AA"},
+		"method": {"card"}, "number": {"4242 4242 4242 4242"}, "exp": {"12/30"}, "cvc": {"123"}}
+}
