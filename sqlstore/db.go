@@ -40,6 +40,8 @@ type DB struct {
 	d      dialect
 	write  *sql.DB
 	read   *sql.DB
+	// On SQLite, prepared statements of each pool.
+	writeStmts, readStmts *stmtCache
 }
 
 // Open connects to the database at rawURL: "sqlite:PATH" (the file and its
@@ -111,7 +113,8 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 
-	db := &DB{engine: SQLite, name: "sqlite:" + path, d: sqliteDialect{}, write: write, read: read}
+	db := &DB{engine: SQLite, name: "sqlite:" + path, d: sqliteDialect{}, write: write, read: read,
+		writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}
 	// Open the writer first: it creates the file and switches it to WAL
 	// before a read-only connection could try to.
 	if err := db.Ping(ctx); err != nil {
@@ -166,7 +169,13 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the pools.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	var err error
+	for _, c := range []*stmtCache{db.writeStmts, db.readStmts} {
+		if c != nil {
+			err = errors.Join(err, c.close())
+		}
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -194,8 +203,13 @@ func (db *DB) WriteTx(ctx context.Context, fn func(*Tx) error) (err error) {
 		if err != nil {
 			_ = tx.Rollback()
 		}
+		// The connection is free again: prepare what the transaction
+		// met for the first time.
+		if db.writeStmts != nil {
+			db.writeStmts.preparePending(context.WithoutCancel(ctx))
+		}
 	}()
-	if err = fn(&Tx{q{tx, db.d}}); err != nil {
+	if err = fn(&Tx{q{x: tx, d: db.d, stmts: db.writeStmts, tx: tx}}); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
@@ -206,7 +220,7 @@ func (db *DB) WriteTx(ctx context.Context, fn func(*Tx) error) (err error) {
 
 // Read returns a querier on the read pool, for statements outside a
 // transaction that change nothing.
-func (db *DB) Read() q { return q{db.read, db.d} }
+func (db *DB) Read() q { return q{x: db.read, d: db.d, stmts: db.readStmts} }
 
 // querier is what *sql.DB and *sql.Tx have in common.
 type querier interface {
@@ -219,11 +233,52 @@ type querier interface {
 type q struct {
 	x querier
 	d dialect
+	// stmts, when not nil, prepares each statement once; tx is the
+	// transaction x is, if it is one.
+	stmts *stmtCache
+	tx    *sql.Tx
+}
+
+// prepared returns what runs query: its cached prepared statement (bound
+// to the transaction) or, without a cache, x itself.
+func (q q) prepared(ctx context.Context, query string) (querier, string, error) {
+	query = q.d.rebind(query)
+	if q.stmts == nil {
+		return q.x, query, nil
+	}
+	st, err := q.stmts.get(ctx, query, q.tx != nil)
+	if err != nil || st == nil {
+		return q.x, query, err
+	}
+	if q.tx != nil {
+		st = q.tx.StmtContext(ctx, st)
+	}
+	return stmtQuerier{st}, query, nil
+}
+
+// stmtQuerier runs a prepared statement through the querier interface;
+// the query argument is the statement's own SQL and is ignored.
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (s stmtQuerier) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return s.st.ExecContext(ctx, args...)
+}
+
+func (s stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return s.st.QueryContext(ctx, args...)
+}
+
+func (s stmtQuerier) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return s.st.QueryRowContext(ctx, args...)
 }
 
 // Exec runs a statement and returns the number of rows it affected.
 func (q q) Exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := q.x.ExecContext(ctx, q.d.rebind(query), args...)
+	x, query, err := q.prepared(ctx, query)
+	if err != nil {
+		return 0, q.d.translate(err)
+	}
+	res, err := x.ExecContext(ctx, query, args...)
 	if err != nil {
 		return 0, q.d.translate(err)
 	}
@@ -232,7 +287,11 @@ func (q q) Exec(ctx context.Context, query string, args ...any) (int64, error) {
 
 // Query runs a query; call scan once per row.
 func (q q) Query(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
-	rows, err := q.x.QueryContext(ctx, q.d.rebind(query), args...)
+	x, query, err := q.prepared(ctx, query)
+	if err != nil {
+		return q.d.translate(err)
+	}
+	rows, err := x.QueryContext(ctx, query, args...)
 	if err != nil {
 		return q.d.translate(err)
 	}
@@ -248,8 +307,11 @@ func (q q) Query(ctx context.Context, query string, args []any, scan func(*sql.R
 // Get runs a query expected to return one row and scans it into dest;
 // no row is loopshop.ErrNotFound.
 func (q q) Get(ctx context.Context, query string, args []any, dest ...any) error {
-	err := q.x.QueryRowContext(ctx, q.d.rebind(query), args...).Scan(dest...)
-	return q.d.translate(err)
+	x, query, err := q.prepared(ctx, query)
+	if err != nil {
+		return q.d.translate(err)
+	}
+	return q.d.translate(x.QueryRowContext(ctx, query, args...).Scan(dest...))
 }
 
 func redact(raw string) string {
