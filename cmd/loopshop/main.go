@@ -5,6 +5,7 @@
 //	loopshop migrate [--config file.json]
 //	loopshop import shopify-csv --shop ID --file F.csv [--dry-run]
 //	loopshop export shopify-csv --shop ID [--file F.csv]
+//	loopshop bench checkout|flash [flags]
 //	loopshop version
 //
 // main is thin: the work is done by Main, which end-to-end tests start
@@ -43,6 +44,10 @@ Usage:
                              import (upsert by handle) a Shopify product CSV
   loopshop export shopify-csv --shop ID [--file F.csv]
                              export a shop's catalogue as Shopify product CSV
+  loopshop bench checkout [--buyers 200] [--duration 20s]
+  loopshop bench flash [--attempts 10000] [--units 500]
+                             load-test checkout over HTTP on a server it
+                             starts in-process, and check the stock adds up
   loopshop version           print the version
 
 Run "loopshop serve -h" for the flags. Settings come from, in order:
@@ -77,6 +82,8 @@ func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) 
 		return m.Migrate(ctx)
 	case "import", "export":
 		return runCatalogTransfer(ctx, args[0], args[1:], environ, stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[1:], environ, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "loopshop", Version())
 		return nil
