@@ -189,6 +189,31 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 	return orders, nil
 }
 
+// attribute sets each line's source: where the buyer came to its product
+// from. It reads before the checkout's transaction, so the transaction
+// stays as short as it was.
+func (s *Service) attribute(ctx context.Context, market, buyerID string, orders []*Order, at time.Time) error {
+	if s.sources == nil {
+		return nil
+	}
+	var ids []string
+	for _, o := range orders {
+		for _, l := range o.Lines {
+			ids = append(ids, l.ProductID)
+		}
+	}
+	src, err := s.sources.Attribute(ctx, market, buyerID, ids, at)
+	if err != nil {
+		return fmt.Errorf("checkout: attribution: %w", err)
+	}
+	for _, o := range orders {
+		for i := range o.Lines {
+			o.Lines[i].Source = src[o.Lines[i].ProductID]
+		}
+	}
+	return nil
+}
+
 // Checkout buys items for the actor in one payment, as one order per
 // shop. key is the request's Idempotency-Key: a repeated request returns
 // the first checkout (resuming its payment if the first attempt died
@@ -250,6 +275,9 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 		return nil, err
 	}
 	now := s.now()
+	if err := s.attribute(ctx, m.Code, actor.AccountID, orders, now); err != nil {
+		return nil, err
+	}
 	c := &Checkout{ID: loopshop.NewID("chk", m.Code), Market: m.Code, BuyerID: actor.AccountID, IdempotencyKey: key, RequestHash: hash,
 		Status: CheckoutPending, PaymentMethod: req.Payment.Method, Provider: s.provider(req.Payment.Method).Name(),
 		Total: money.New(0, m.Currency), ExpiresAt: now.Add(s.HoldTTL), CreatedAt: now, UpdatedAt: now, Orders: orders}

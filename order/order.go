@@ -140,6 +140,17 @@ type Line struct {
 	Tax         money.Money `json:"tax"`
 	Stock       string      `json:"stock"`
 	Shipped     bool        `json:"shipped"`
+	// Source is the content the buyer came to the product from, if any.
+	Source LineSource `json:"source,omitzero"`
+}
+
+// LineSource is where an order line came from: the video or creator
+// showcase whose product the buyer tapped last before buying, within the
+// attribution window.
+type LineSource struct {
+	VideoID   string `json:"video_id,omitempty"`
+	CreatorID string `json:"creator_id,omitempty"`
+	Kind      string `json:"kind,omitempty"` // anchor, tile or showcase
 }
 
 // Who moves an order.

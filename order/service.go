@@ -118,6 +118,7 @@ type Service struct {
 	shipping shipping.Store
 	card     payment.Provider
 	cod      *payment.COD
+	sources  Attribution
 	now      func() time.Time
 
 	// HoldTTL is how long checkout holds stock for a payment.
@@ -147,6 +148,17 @@ func NewService(store Store, markets *market.Set, rates shipping.Store, card pay
 	return &Service{store: store, markets: markets, shipping: rates, card: card, cod: payment.NewCOD(), now: identity.Now,
 		HoldTTL: DefaultHoldTTL, RemorseWindow: DefaultRemorseWindow, ReturnWindow: DefaultReturnWindow, CommissionBPS: DefaultCommissionBPS}
 }
+
+// Attribution tells where a buyer came to products from (package
+// content): for each product, the content whose link the buyer tapped last
+// before at, within its window. Products found otherwise are absent.
+type Attribution interface {
+	Attribute(ctx context.Context, market, buyerID string, productIDs []string, at time.Time) (map[string]LineSource, error)
+}
+
+// SetAttribution sets what checkout asks for each line's source; without
+// one, lines have none.
+func (s *Service) SetAttribution(a Attribution) { s.sources = a }
 
 // SetClock replaces the service's clock, for tests of timed steps.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }

@@ -63,7 +63,11 @@ func Make[T any](items []T, r Request, key func(T) string) Page[T] {
 	}
 	if len(items) > r.Limit {
 		p.Items = items[:r.Limit]
-		p.NextCursor = enc.EncodeToString([]byte(key(p.Items[r.Limit-1])))
+		p.NextCursor = Cursor(key(p.Items[r.Limit-1]))
 	}
 	return p
 }
+
+// Cursor encodes a sort key as a cursor, for pages that FromQuery will
+// read back into Request.After.
+func Cursor(key string) string { return enc.EncodeToString([]byte(key)) }
