@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
@@ -29,6 +30,8 @@ type API struct {
 	Orders   *order.Service
 	Shipping *shipping.Service
 	Payouts  *payout.Service
+	// Content serves videos, showcases and the feed; nil leaves them out.
+	Content *content.Service
 	// SessionTTL is reported to clients with a new token.
 	SessionTTL time.Duration
 	// Media stores uploads; PublicURL makes their addresses absolute.
@@ -38,7 +41,7 @@ type API struct {
 
 // Register adds every API route to srv.
 func (a *API) Register(srv *server.Server) {
-	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes(), a.financeRoutes()) {
+	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes(), a.financeRoutes(), a.contentRoutes()) {
 		srv.Handle(rt)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/loopshop/loopshop/api"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/config"
+	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/demo"
 	"github.com/loopshop/loopshop/fetch"
 	"github.com/loopshop/loopshop/identity"
@@ -64,6 +65,7 @@ type Main struct {
 	Identity *identity.Service
 	Catalog  *catalog.Service
 	Orders   *order.Service
+	Content  *content.Service
 	Media    *media.Local
 	Server   *server.Server
 	// Jobs runs the background jobs of every region while the server runs.
@@ -204,6 +206,10 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	// Images imported by URL are fetched from the public internet only.
 	m.Catalog.SetImageImport(catalog.ImageImport{Media: m.Media, Fetcher: fetch.New(fetch.Options{}), Log: m.Logger})
+	m.Content = content.NewService(sqlstore.NewContentStore(m.Router), sqlstore.NewCatalogStore(m.Router), m.Media, markets)
+	m.Content.SetLinkPolicy(links)
+	// Checkout credits each line to the content the buyer came from.
+	m.Orders.SetAttribution(m.Content)
 
 	// Every job kind is registered before the runner starts, so that no
 	// job is claimed by a runner that cannot handle it.
@@ -223,7 +229,7 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders,
 		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payout.NewService(sqlstore.NewLedgerStore(m.Router), markets), SessionTTL: m.Config.Limits.SessionTTL.Duration,
-		Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
+		Content: m.Content, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
 	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
 		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
