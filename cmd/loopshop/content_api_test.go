@@ -52,7 +52,9 @@ func TestContentScenario(t *testing.T) {
 			{name: "buyer logs in", method: "POST", path: "/api/v1/sessions", body: loginBody("grace@example.com"), status: 201, check: save("buyer", "token")},
 		})
 
-		post := func(meta string, video []byte) (string, map[string]string) { return videoForm(t, v.expand(meta), video) }
+		post := func(meta string, video []byte) (string, map[string]string) {
+			return videoForm(t, v.expand(meta), video)
+		}
 		body, hdr := post(`{"shop_id": "{shop}", "caption": "Brewing the perfect cup #tea", "duration_ms": 6000, "anchors": ["{product}"]}`, testMP4)
 		linkBody, linkHdr := post(`{"shop_id": "{shop}", "caption": "cheaper on teashop dot example dot com", "anchors": ["{product}"]}`, testMP4)
 		textBody, textHdr := post(`{"shop_id": "{shop}", "caption": "a text file", "anchors": ["{product}"]}`, []byte("just words, no video"))
