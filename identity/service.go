@@ -250,6 +250,27 @@ func (s *Service) Account(ctx context.Context, actor *Actor, id string) (*Accoun
 	return a, nil
 }
 
+// Creator is what anyone may see of a creator: the public profile its
+// videos and showcase hang from. Nothing personal is in it.
+type Creator struct {
+	ID          string `json:"id"`
+	Market      string `json:"market"`
+	DisplayName string `json:"display_name"`
+}
+
+// Creator returns the public profile of a creator account; any other
+// account is not found, so profiles cannot be used to probe accounts.
+func (s *Service) Creator(ctx context.Context, id string) (*Creator, error) {
+	a, err := s.store.Account(ctx, id)
+	if err != nil || !a.IsCreator {
+		if err == nil || loopshop.ErrorCode(err) == loopshop.ENOTFOUND || loopshop.ErrorCode(err) == loopshop.EINVALID {
+			return nil, loopshop.Errorf(loopshop.ENOTFOUND, "creator not found")
+		}
+		return nil, fmt.Errorf("creator: %w", err)
+	}
+	return &Creator{ID: a.ID, Market: a.Market, DisplayName: a.DisplayName}, nil
+}
+
 // GrantStaff gives an account platform roles, cleared for the named regions
 // ("*" for all). It is for the CLI and admins; an empty role list revokes.
 func (s *Service) GrantStaff(ctx context.Context, accountID string, roles []StaffRole, regions []string) error {

@@ -47,6 +47,13 @@ func (u *UI) handleHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	req.Limit = gridSize
+	// The home page opens on the feed of shoppable videos, when the
+	// market has any; /shop, and a page of the grid, are the grid.
+	if u.Content != nil && mkt.ShopOpen && r.URL.Path == "/" && req.After == "" {
+		if shown, err := u.feed(w, r, mkt); shown || err != nil {
+			return err
+		}
+	}
 	p := homePage{Continue: req.After != ""}
 	if !mkt.ShopOpen {
 		p.Suggest = u.openMarket()
@@ -66,7 +73,7 @@ func (u *UI) handleHome(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if pg.NextCursor != "" {
-			p.MoreURL = "/?" + url.Values{"market": {mkt.Code}, "cursor": {pg.NextCursor}}.Encode()
+			p.MoreURL = r.URL.Path + "?" + url.Values{"market": {mkt.Code}, "cursor": {pg.NextCursor}}.Encode()
 		}
 	}
 	u.render(w, r, http.StatusOK, "home", u.view(r, mkt.Name, mkt, p))
@@ -182,6 +189,7 @@ func (u *UI) handleProduct(w http.ResponseWriter, r *http.Request) error {
 
 type shopPage struct {
 	Shop    *catalog.Shop
+	Videos  []clip
 	Cards   []card
 	MoreURL string
 }
@@ -206,6 +214,11 @@ func (u *UI) handleShop(w http.ResponseWriter, r *http.Request) error {
 	}
 	products, next := pg.Items, pg.NextCursor
 	p := shopPage{Shop: shop}
+	if req.After == "" {
+		if p.Videos, err = u.videosBy(r.Context(), shop.ID, mkt.Locale); err != nil {
+			return err
+		}
+	}
 	if p.Cards, err = u.cards(r.Context(), products, map[string]*catalog.Shop{shop.ID: shop}); err != nil {
 		return err
 	}

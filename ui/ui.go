@@ -32,6 +32,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
@@ -51,6 +52,9 @@ type Deps struct {
 	Markets  *market.Set
 	Identity *identity.Service
 	Catalog  *catalog.Service
+	// Content is the videos, showcases and feed; nil: the home page is
+	// the product grid.
+	Content *content.Service
 	// Orders lets shops work their orders in Seller Center; nil hides them.
 	Orders *order.Service
 	// Media holds product pictures, served under /media/.
@@ -151,6 +155,10 @@ func (u *UI) Register(srv *server.Server) {
 	srv.HandlePage("GET /signup", u.page(u.handleSignUpForm))
 	srv.HandlePage("POST /signup", u.page(u.handleSignUp))
 	srv.HandlePage("POST /logout", u.page(u.handleLogout))
+	srv.HandlePage("GET /shop", u.page(u.handleHome))
+	if u.Content != nil {
+		u.registerContent(srv)
+	}
 	u.registerSeller(srv)
 	u.registerSellerEdit(srv)
 	if u.Orders != nil {
@@ -183,7 +191,9 @@ type view struct {
 	// current path and query, empty on the sign-in pages themselves.
 	Next      string
 	RequestID string
-	Page      any
+	// Feed makes the page the full-height video feed.
+	Feed bool
+	Page any
 }
 
 func (u *UI) view(r *http.Request, title string, mkt market.Market, page any) *view {
@@ -230,7 +240,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/media"
@@ -42,6 +43,7 @@ type env struct {
 	ids     *identity.Service
 	cat     *catalog.Service
 	orders  *order.Service
+	content *content.Service
 	jobs    *jobs.Runner
 	media   media.Store
 	gbShop  *catalog.Shop
@@ -90,9 +92,11 @@ func newEnv(t *testing.T) *env {
 	}
 	t.Cleanup(func() { store.Close() })
 	e.media = store
+	e.content = content.NewService(sqlstore.NewContentStore(e.router), sqlstore.NewCatalogStore(e.router), store, markets)
+	e.orders.SetAttribution(e.content)
 	logger := slog.New(slog.NewTextHandler(&e.log, nil))
 	srv := server.New(cfg, server.Deps{Identity: e.ids, Idempotency: sqlstore.NewIdempotencyStore(e.router), Logger: logger})
-	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Orders: e.orders, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
+	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Content: e.content, Orders: e.orders, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
 	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(e.srv.Close)
 
