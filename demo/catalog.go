@@ -26,7 +26,13 @@ type item struct {
 	Brand       string      `json:"brand"`
 	SKU         string      `json:"sku"`
 	Price       json.Number `json:"price"`
+	Stock       int64       `json:"stock"`
 }
+
+// minStock is the least stock a demo product starts with: DummyJSON
+// lists a few products with none, and a demo where the product in a video
+// cannot be bought shows nothing of checkout.
+const minStock = 10
 
 // loadCatalog parses the embedded catalogue.
 func loadCatalog() ([]item, error) {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
@@ -49,6 +50,8 @@ type Deps struct {
 	Identity *identity.Service
 	Catalog  *catalog.Service
 	Media    media.Store
+	// Content posts the demo shops' videos; nil: the demo has none.
+	Content *content.Service
 	// Directory finds existing accounts by e-mail without a password
 	// check; sqlstore.IdentityStore is one.
 	Directory Directory
@@ -105,6 +108,8 @@ type Summary struct {
 	ProductsCreated int
 	ProductsFound   int
 	ImagesWritten   int
+	VideosPosted    int
+	VideosFound     int
 }
 
 // accountPlan is a demo account to ensure.
@@ -210,8 +215,9 @@ func (s *seeder) seed(ctx context.Context, items []item) error {
 	for _, it := range items {
 		inCategory[it.Category] = append(inCategory[it.Category], it)
 	}
-	existing := map[string]map[string]map[string]bool{} // market → shop → seller SKUs
-	var queues [][]*job                                 // by shop
+	existing := map[string]map[string]map[string]string{} // market → shop → seller SKU → product ID
+	var queues [][]*job                                   // by shop
+	var posters []poster
 	for i, sp := range shops {
 		actor := actors[3+i]
 		if actor == nil {
@@ -237,12 +243,16 @@ func (s *seeder) seed(ctx context.Context, items []item) error {
 		var shopJobs []*job
 		for _, it := range interleave(byCategory(assortment)) {
 			shopJobs = append(shopJobs, &job{actor: actor, shop: shop, currency: m.Currency, index: len(s.sum.Shops), it: it,
-				listed: existing[shop.Market][shop.ID][it.SKU], done: make(chan error, 1)})
+				listed: existing[shop.Market][shop.ID][it.SKU] != "", done: make(chan error, 1)})
 		}
 		queues = append(queues, shopJobs)
 		s.sum.Shops = append(s.sum.Shops, Shop{ID: shop.ID, Market: shop.Market, Name: shop.Name, Owner: sp.seller.email, Created: created})
+		posters = append(posters, poster{seller: strings.TrimSuffix(sp.seller.email, domain), actor: actor, shop: shop})
 	}
-	return s.products(ctx, interleave(queues))
+	if err := s.products(ctx, interleave(queues)); err != nil {
+		return err
+	}
+	return s.videos(ctx, posters)
 }
 
 // accounts signs in to every planned account, creating those missing, in
@@ -341,9 +351,9 @@ func (s *seeder) shop(ctx context.Context, actor *identity.Actor, sp shopPlan) (
 	return shop, true, nil
 }
 
-// listed returns the seller SKUs of the active products of a market, by shop.
-func (s *seeder) listed(ctx context.Context, mkt string) (map[string]map[string]bool, error) {
-	out := map[string]map[string]bool{}
+// listed returns the active products of a market by shop and seller SKU.
+func (s *seeder) listed(ctx context.Context, mkt string) (map[string]map[string]string, error) {
+	out := map[string]map[string]string{}
 	req := page.Request{Limit: page.MaxLimit}
 	for {
 		pg, err := s.Catalog.Browse(ctx, mkt, req)
@@ -352,10 +362,10 @@ func (s *seeder) listed(ctx context.Context, mkt string) (map[string]map[string]
 		}
 		for _, p := range pg.Items {
 			if out[p.ShopID] == nil {
-				out[p.ShopID] = map[string]bool{}
+				out[p.ShopID] = map[string]string{}
 			}
 			for _, k := range p.SKUs {
-				out[p.ShopID][k.SellerSKU] = true
+				out[p.ShopID][k.SellerSKU] = p.ID
 			}
 		}
 		if pg.NextCursor == "" || len(pg.Items) == 0 {
@@ -407,13 +417,14 @@ func (s *seeder) products(ctx context.Context, jobs []*job) error {
 		if err != nil {
 			return fmt.Errorf("price of %s: %w", j.it.SKU, err)
 		}
+		stock := max(j.it.Stock, minStock)
 		_, err = s.Catalog.CreateProduct(ctx, j.actor, j.shop.ID, catalog.NewProduct{
 			Title:       j.it.Title,
 			Description: j.it.Description,
 			Category:    j.it.Category,
 			Brand:       j.it.Brand,
 			ImageKey:    imageKey(j.it.SKU),
-			SKUs:        []catalog.NewSKU{{SellerSKU: j.it.SKU, Price: price}},
+			SKUs:        []catalog.NewSKU{{SellerSKU: j.it.SKU, Price: price, Stock: &stock}},
 		}, true)
 		if err != nil {
 			return fmt.Errorf("list %q in %s: %w", j.it.Title, j.shop.Name, err)
@@ -528,5 +539,6 @@ func (s *seeder) log(ctx context.Context) {
 		"products_created", s.sum.ProductsCreated,
 		"products_found", s.sum.ProductsFound,
 		"images_written", s.sum.ImagesWritten,
+		"videos_posted", s.sum.VideosPosted,
 		"took", time.Since(s.start).Round(time.Millisecond))
 }

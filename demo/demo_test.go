@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/page"
@@ -111,6 +112,7 @@ func newWorld(t *testing.T, engine string) world {
 			Markets:   markets,
 			Identity:  ids,
 			Catalog:   catalog.NewService(sqlstore.NewCatalogStore(router), markets),
+			Content:   content.NewService(sqlstore.NewContentStore(router), sqlstore.NewCatalogStore(router), store, markets),
 			Media:     store,
 			Directory: dir,
 			ImageSize: 64, // small pictures keep the test quick under -race
@@ -216,6 +218,37 @@ func TestSeed(t *testing.T) {
 			t.Errorf("FR has %d shops; the demo opens none there", len(l))
 		}
 
+		// Every clip is posted by its shop, anchoring the products it
+		// shows, and each market with shops opens on a feed.
+		clips, err := Clips()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.VideosPosted != len(clips) || len(clips) < 8 {
+			t.Errorf("first run posted %d videos; want all %d clips (at least one per shop)", sum.VideosPosted, len(clips))
+		}
+		for mkt := range wantShops {
+			f, err := w.deps.Content.Feed(ctx, nil, mkt, page.Request{Limit: page.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Items) == 0 {
+				t.Errorf("%s's feed is empty; want the demo shops' videos", mkt)
+			}
+			for _, v := range f.Items {
+				shop := before[mkt][v.ShopID]
+				if len(shop) == 0 || len(v.Anchors) == 0 || v.PosterKey == "" || v.ContentType == "" {
+					t.Errorf("%s: video %s %+v: want it by a demo shop of the market, with anchors and a poster", mkt, v.ID, v)
+					continue
+				}
+				for _, a := range v.Anchors {
+					if !slices.ContainsFunc(shop, func(p *catalog.Product) bool { return p.ID == a.ProductID }) || !a.Available {
+						t.Errorf("%s: video %q anchors %q, which its shop does not sell", mkt, v.Caption, a.Title)
+					}
+				}
+			}
+		}
+
 		// Accounts sign in with the demo password, each as what it is for.
 		for _, tt := range []struct {
 			email   string
@@ -250,8 +283,9 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.ProductsCreated != 0 || sum.ProductsFound != 194 || sum.ImagesWritten != 0 {
-			t.Errorf("second run: created %d products, found %d, wrote %d images; want 0, 194, 0", sum.ProductsCreated, sum.ProductsFound, sum.ImagesWritten)
+		if sum.ProductsCreated != 0 || sum.ProductsFound != 194 || sum.ImagesWritten != 0 || sum.VideosPosted != 0 || sum.VideosFound != len(clips) {
+			t.Errorf("second run: created %d products, found %d, wrote %d images, posted %d videos, found %d; want 0, 194, 0, 0, %d",
+				sum.ProductsCreated, sum.ProductsFound, sum.ImagesWritten, sum.VideosPosted, sum.VideosFound, len(clips))
 		}
 		for _, a := range sum.Accounts {
 			if a.Created || a.Skipped != "" {

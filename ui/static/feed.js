@@ -61,7 +61,7 @@
         clips.forEach(function (c) {
           var cv = c.querySelector("video"), cb = c.querySelector(".clip-sound");
           if (cv) cv.muted = !soundOn;
-          if (cb) { cb.setAttribute("aria-pressed", String(soundOn)); cb.textContent = soundOn ? "🔊" : "🔇"; cb.setAttribute("aria-label", soundOn ? "Turn sound off" : "Turn sound on"); }
+          if (cb) { cb.setAttribute("aria-pressed", String(soundOn)); cb.setAttribute("aria-label", soundOn ? "Turn sound off" : "Turn sound on"); }
         });
       });
     }

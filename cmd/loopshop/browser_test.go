@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/loopshop/loopshop/demo"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/page"
+	"github.com/loopshop/loopshop/sqlstore/sqltest"
+)
+
+// chromium finds the browser the tests drive: LOOPSHOP_CHROMIUM, else
+// Debian's chromium on the PATH. Without one the test skips, except under
+// CI=true, where .ci/run installs it and a missing browser is a failure.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("LOOPSHOP_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("no Chromium found: CI must run the browser tests (install Debian's chromium, or set LOOPSHOP_CHROMIUM)")
+	}
+	t.Skip("no Chromium found; install Debian's chromium or set LOOPSHOP_CHROMIUM")
+	return ""
+}
+
+// artifacts is where the browser tests leave their screenshots:
+// LOOPSHOP_ARTIFACTS, else artifacts/browser at the top of the checkout
+// (ignored by git).
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("LOOPSHOP_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "artifacts", "browser")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// browserContext starts a headless Chromium for the test, as root and
+// offline: no sandbox (root cannot have one), no GPU, and none of the
+// background calls home that a closed network would refuse.
+func browserContext(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil { // start the browser now, so a broken install fails here
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// A buyer opens the demo on a phone and on a desktop, scrolls the feed to
+// the second video, taps its product anchor, buys it by test card and sees
+// the order; the order is credited to the video. Screenshots of every step
+// are kept.
+func TestBrowserBuyFromVideo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives Chromium over the seeded demo: skipped with -short")
+	}
+	bctx := browserContext(t)
+	m := NewMain(io.Discard, io.Discard)
+	m.Config = *sqltest.Config(t, "sqlite")
+	m.Demo = true
+	if err := m.Run(context.Background()); err != nil {
+		m.Close()
+		t.Fatalf("run: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	base := "http://" + m.Server.Addr()
+	shots := artifacts(t)
+
+	for _, vp := range []struct {
+		name          string
+		width, height int64
+		mobile        bool
+	}{
+		{"phone", 390, 844, true},
+		{"desktop", 1280, 860, false},
+	} {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext()) // a tab with cookies of its own
+			defer cancel()
+			if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+				t.Fatal(err)
+			}
+			shot := func(name string) chromedp.Action[chromedp.Void] {
+				return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+					png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+					if err != nil {
+						return err
+					}
+					return os.WriteFile(filepath.Join(shots, fmt.Sprintf("%s-%s.png", vp.name, name)), png, 0o644)
+				})
+			}
+			emulate := chromedp.EmulateViewport(vp.width, vp.height)
+			if vp.mobile {
+				emulate = chromedp.EmulateViewport(vp.width, vp.height, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait)
+			}
+			css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+			playing := func(i int) chromedp.Action[bool] {
+				return chromedp.Poll[bool](fmt.Sprintf(`(() => { const v = document.querySelectorAll('.feed .clip video')[%d]; return !!v && v.readyState >= 2 && !v.paused; })()`, i),
+					chromedp.WithPollingTimeout(20*time.Second))
+			}
+			// Each step has a minute; a failed one leaves a screenshot of
+			// where the browser was.
+			fail := func(step string, err error) {
+				t.Helper()
+				if err != nil {
+					_ = chromedp.Do(ctx, shot("failed"))
+					t.Fatalf("%s: %v (screenshots in %s)", step, err, shots)
+				}
+			}
+			step := func(actions ...chromedp.Action[chromedp.Void]) error {
+				sctx, cancel := context.WithTimeout(ctx, time.Minute)
+				defer cancel()
+				return chromedp.Do(sctx, actions...)
+			}
+
+			fail("sign in and open the feed", step(
+				emulate,
+				chromedp.Navigate(base+"/login?next=/"),
+				chromedp.WaitVisible(css(`input[name=email]`)),
+				chromedp.SendKeys(css(`input[name=email]`), "buyer@demo.loopshop.test"),
+				chromedp.SendKeys(css(`input[name=password]`), demo.Password),
+				chromedp.Submit(css(`form[action="/login"]`)),
+				chromedp.WaitVisible(css(`.feed .clip video`)),
+			))
+			clips, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.feed .clip[data-video]').length`))
+			fail("count the clips", err)
+			if clips < 2 {
+				t.Fatalf("the demo feed shows %d videos; want at least 2", clips)
+			}
+			// The first clip's video decodes and plays on its own.
+			_, err = chromedp.Run(ctx, playing(0))
+			fail("the first video plays", err)
+			fail("screenshot", step(shot("1-feed")))
+
+			// Scroll to the second clip, as a thumb would: it plays.
+			fail("scroll", step(chromedp.Evaluate[chromedp.Void](`document.querySelector('.feed').scrollBy({top: document.querySelector('.feed').clientHeight, behavior: 'instant'})`)))
+			_, err = chromedp.Run(ctx, playing(1))
+			fail("the second video plays after the scroll", err)
+			second, err := chromedp.Run(ctx, chromedp.AttributeValue(css(`.feed .clip[data-video]:nth-of-type(2)`), "data-video"))
+			fail("read the second video's ID", err)
+			fail("screenshot", step(shot("2-second-video")))
+
+			// Tap the second clip's first anchor chip, and buy.
+			fail("tap the anchor", step(
+				chromedp.Click(css(`.feed .clip[data-video]:nth-of-type(2) .anchor`)),
+				chromedp.WaitVisible(css(`.product-title`)),
+			))
+			productTitle, err := chromedp.Run(ctx, chromedp.Text(css(`.product-title`)))
+			fail("read the product", err)
+			fail("buy", step(
+				shot("3-product"),
+				chromedp.Click(css(`form.buy button[type=submit]`)),
+				chromedp.WaitVisible(css(`a[href="/checkout"]`)),
+				shot("4-bag"),
+				chromedp.Click(css(`a[href="/checkout"]`)),
+				chromedp.WaitVisible(css(`form.checkout-form`)),
+				chromedp.SetValue(css(`input[name=name]`), "Alex Morgan"),
+				chromedp.SetValue(css(`input[name=line1]`), "1 High Street"),
+				chromedp.SetValue(css(`input[name=city]`), "London"),
+				chromedp.SetValue(css(`input[name=postal_code]`), "N1 1AA"),
+				chromedp.SetValue(css(`input[name=number]`), "4242 4242 4242 4242"),
+				chromedp.SetValue(css(`input[name=exp]`), "12/39"),
+				chromedp.SetValue(css(`input[name=cvc]`), "123"),
+				shot("5-checkout"),
+				chromedp.Submit(css(`form.checkout-form`)),
+				// The orders page thanks the buyer; the newest order is first.
+				chromedp.WaitVisible(css(`p.notice[role=status]`)),
+				shot("6-orders"),
+				chromedp.Click(css(`.order-list a.row-title`)),
+				chromedp.WaitVisible(css(`form[action$="/cancel"]`)),
+				shot("7-order"),
+			))
+			orderText, err := chromedp.Run(ctx, chromedp.Text(css(`main`)))
+			fail("read the order", err)
+			orderURL, err := chromedp.Run(ctx, chromedp.Location())
+			fail("read the order's address", err)
+			fail("sign out", step(
+				chromedp.Submit(css(`form[action="/logout"]`)),
+				chromedp.WaitVisible(css(`a[href^="/login"]`)),
+			))
+			secondID := second.Value
+			if !strings.Contains(orderText, productTitle) || !strings.Contains(orderText, "On hold") {
+				t.Errorf("the order page says %q; want the %q bought, on hold", orderText, productTitle)
+			}
+
+			// The order is the buyer's, and credited to the second video.
+			orderID := orderURL[strings.LastIndex(orderURL, "/")+1:]
+			tok, _, err := m.Identity.Login(context.Background(), "buyer@demo.loopshop.test", demo.Password, identity.SessionAPI)
+			if err != nil {
+				t.Fatal(err)
+			}
+			buyer, err := m.Identity.Authenticate(context.Background(), tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := m.Orders.Order(context.Background(), buyer, orderID)
+			if err != nil {
+				t.Fatalf("order %s from %s: %v", orderID, orderURL, err)
+			}
+			if src := o.Lines[0].Source; src.VideoID != secondID || src.Kind != "anchor" {
+				t.Errorf("the order's line came from %+v; want the anchor of video %s", src, secondID)
+			}
+			pg, err := m.Orders.BuyerOrders(context.Background(), buyer, page.Request{Limit: 10})
+			if err != nil || len(pg.Items) == 0 || pg.Items[0].ID != orderID {
+				t.Errorf("the buyer's newest order is not %s: %v", orderID, err)
+			}
+		})
+	}
+}

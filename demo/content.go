@@ -1,0 +1,116 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/content"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/page"
+)
+
+// poster is a demo shop that posts videos, with its owner.
+type poster struct {
+	seller string // the local part of the seller's address: "home.gb"
+	actor  *identity.Actor
+	shop   *catalog.Shop
+}
+
+// promoDays is how long the promotion on each shop's first demo video
+// runs from seeding: long enough to see the countdown on any demo day.
+const promoDays = 7
+
+// videos posts each demo clip for its shop, anchoring the products it
+// shows. A shop that has a video with the clip's caption already keeps
+// it, so a second seeding posts nothing.
+func (s *seeder) videos(ctx context.Context, posters []poster) error {
+	if s.Content == nil {
+		return nil
+	}
+	clips, err := Clips()
+	if err != nil {
+		return err
+	}
+	listed := map[string]map[string]map[string]string{} // market → shop → seller SKU → product ID
+	for _, c := range clips {
+		var p *poster
+		for i := range posters {
+			if posters[i].seller == c.ShopSeller {
+				p = &posters[i]
+			}
+		}
+		if p == nil { // the shop's market is not served here, or its owner changed the password
+			continue
+		}
+		posted, err := s.posted(ctx, p.shop.ID)
+		if err != nil {
+			return err
+		}
+		if posted[c.Caption] {
+			s.sum.VideosFound++
+			continue
+		}
+		if listed[p.shop.Market] == nil {
+			if listed[p.shop.Market], err = s.listed(ctx, p.shop.Market); err != nil {
+				return err
+			}
+		}
+		in := content.NewVideo{ShopID: p.shop.ID, Caption: c.Caption, DurationMS: c.DurationMS}
+		for _, sku := range c.Products {
+			if id := listed[p.shop.Market][p.shop.ID][sku]; id != "" {
+				in.Anchors = append(in.Anchors, id)
+			}
+		}
+		if len(in.Anchors) == 0 {
+			continue // its products were taken off sale by their seller
+		}
+		if len(posted) == 0 {
+			in.Promo = &content.PromoTile{Text: "New season picks", EndsAt: time.Now().Add(promoDays * 24 * time.Hour).UTC().Truncate(time.Minute)}
+		}
+		if err := s.post(ctx, p.actor, in, c); err != nil {
+			return fmt.Errorf("post demo video %s for %s: %w", c.ID, p.shop.Name, err)
+		}
+		s.sum.VideosPosted++
+	}
+	return nil
+}
+
+// posted returns the captions of a shop's live videos.
+func (s *seeder) posted(ctx context.Context, shopID string) (map[string]bool, error) {
+	out := map[string]bool{}
+	req := page.Request{Limit: page.MaxLimit}
+	for {
+		pg, err := s.Content.VideosBy(ctx, shopID, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range pg.Items {
+			out[v.Caption] = true
+		}
+		if pg.NextCursor == "" {
+			return out, nil
+		}
+		req.After = pg.Items[len(pg.Items)-1].ID
+	}
+}
+
+func (s *seeder) post(ctx context.Context, actor *identity.Actor, in content.NewVideo, c Clip) error {
+	video, err := OpenClip(c.File)
+	if err != nil {
+		return err
+	}
+	defer video.Close()
+	up := content.Upload{Video: video}
+	if c.Poster != "" {
+		f, err := OpenClip(c.Poster)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		up.Poster = f
+	}
+	_, err = s.Content.PostVideo(ctx, actor, in, up)
+	return err
+}
