@@ -26,6 +26,12 @@ func (e *env) signedIn(t *testing.T, email string) *browser {
 // upload posts a multipart form with a file, as a same-origin browser would.
 func (b *browser) upload(path, fileName, content string, fields url.Values) response {
 	b.e.t.Helper()
+	return b.uploadAs(path, "file", fileName, content, fields)
+}
+
+// uploadAs is upload with the file in the form field fileField.
+func (b *browser) uploadAs(path, fileField, fileName, content string, fields url.Values) response {
+	b.e.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, vs := range fields {
@@ -35,7 +41,7 @@ func (b *browser) upload(path, fileName, content string, fields url.Values) resp
 			}
 		}
 	}
-	fw, err := mw.CreateFormFile("file", fileName)
+	fw, err := mw.CreateFormFile(fileField, fileName)
 	if err != nil {
 		b.e.t.Fatal(err)
 	}

@@ -100,6 +100,7 @@ func New(d Deps) *UI {
 	})
 	funcs := template.FuncMap{
 		"price":       formatPrice,
+		"hasPrefix":   strings.HasPrefix,
 		"category":    categoryName,
 		"initials":    initials,
 		"sentence":    sentence,
@@ -158,6 +159,7 @@ func (u *UI) Register(srv *server.Server) {
 	srv.HandlePage("GET /shop", u.page(u.handleHome))
 	if u.Content != nil {
 		u.registerContent(srv)
+		u.registerSellerVideos(srv)
 	}
 	u.registerSeller(srv)
 	u.registerSellerEdit(srv)
