@@ -104,6 +104,10 @@ func NewRunner(store Store, regions []string, log *slog.Logger) *Runner {
 // before Run.
 func (r *Runner) Handle(kind string, h Handler) { r.handlers[kind] = h }
 
+// SetClock replaces the runner's clock, for tests that move time on to
+// make jobs due.
+func (r *Runner) SetClock(now func() time.Time) { r.now = now }
+
 // Kick wakes an idle worker, for a job just enqueued in this process.
 func (r *Runner) Kick() {
 	select {

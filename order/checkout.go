@@ -278,6 +278,9 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 	if err := s.attribute(ctx, m.Code, actor.AccountID, orders, now); err != nil {
 		return nil, err
 	}
+	if err := s.commission(ctx, m, orders, now); err != nil {
+		return nil, err
+	}
 	c := &Checkout{ID: loopshop.NewID("chk", m.Code), Market: m.Code, BuyerID: actor.AccountID, IdempotencyKey: key, RequestHash: hash,
 		Status: CheckoutPending, PaymentMethod: req.Payment.Method, Provider: s.provider(req.Payment.Method).Name(),
 		Total: money.New(0, m.Currency), ExpiresAt: now.Add(s.HoldTTL), CreatedAt: now, UpdatedAt: now, Orders: orders}
@@ -394,7 +397,11 @@ func (s *Service) settlePayment(ctx context.Context, c *Checkout, p Payment) (*C
 				if err != nil {
 					return nil, err
 				}
-				p.Ledger = append(p.Ledger, t)
+				cs, err := commissionPending(o, now)
+				if err != nil {
+					return nil, err
+				}
+				p.Ledger = append(append(p.Ledger, t), cs...)
 			}
 		}
 	default:

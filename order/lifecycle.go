@@ -77,7 +77,8 @@ func (s *Service) complete(ctx context.Context, id string) error {
 	}
 	now := s.now()
 	settle, err := ledger.Settled(ledger.Settlement{Market: o.Market, Currency: o.Total.Currency, OrderID: o.ID, ShopID: o.ShopID,
-		Held: o.Total.Amount, Tax: o.Tax.Amount, Commission: o.Commission.Amount, PaymentFee: o.PaymentFee.Amount, At: now})
+		Held: o.Total.Amount, Tax: o.Tax.Amount, Commission: o.Commission.Amount, PaymentFee: o.PaymentFee.Amount,
+		Creators: o.CreatorCommissions(), At: now})
 	if err != nil {
 		return jobs.Permanent(fmt.Errorf("settle %s: %w", o.ID, err))
 	}
@@ -114,13 +115,25 @@ func (s *Service) refund(ctx context.Context, books ledger.Store, id string) err
 	if rf.Status == payment.StatusFailed {
 		return jobs.Permanent(fmt.Errorf("refund of %s failed at %s: %s", o.ID, c.Provider, rf.Message))
 	}
+	now := s.now()
 	t, err := ledger.Refunded(ledger.Refund{Market: o.Market, Currency: o.Total.Currency, OrderID: o.ID, RefundID: key,
-		Provider: c.Provider, Amount: o.Total.Amount, At: s.now()})
+		Provider: c.Provider, Amount: o.Total.Amount, At: now})
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	_, err = books.Post(ctx, t)
-	return err
+	// The creators' pending commission goes with the money: all of it, for
+	// a refund of everything. Each transaction has its own key, so a retry
+	// books what is missing and nothing twice.
+	reversed, err := commissionReversed(o, key, o.Total.Amount, now)
+	if err != nil {
+		return jobs.Permanent(err)
+	}
+	for _, t := range append([]*ledger.Transaction{t}, reversed...) {
+		if _, err := books.Post(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Order returns an order to its buyer, its shop's staff, or staff allowed
@@ -303,7 +316,11 @@ func (s *Service) Deliver(ctx context.Context, actor *identity.Actor, id string)
 		if err != nil {
 			return nil, err
 		}
-		c.Ledger = append(c.Ledger, t)
+		cs, err := commissionPending(o, c.At)
+		if err != nil {
+			return nil, err
+		}
+		c.Ledger = append(append(c.Ledger, t), cs...)
 	}
 	j, err := jobs.New(JobComplete, o.Market, ref{ID: o.ID}, c.At.Add(s.ReturnWindow), JobComplete+":"+o.ID)
 	if err != nil {

@@ -142,6 +142,11 @@ type Line struct {
 	Shipped     bool        `json:"shipped"`
 	// Source is the content the buyer came to the product from, if any.
 	Source LineSource `json:"source,omitzero"`
+	// PlanID is the affiliate plan that pays the source's creator, at
+	// CommissionBPS: CreatorCommission of the line's price before tax.
+	PlanID            string      `json:"plan_id,omitempty"`
+	CommissionBPS     int         `json:"commission_bps,omitempty"`
+	CreatorCommission money.Money `json:"creator_commission,omitzero"`
 }
 
 // LineSource is where an order line came from: the video or creator

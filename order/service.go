@@ -119,6 +119,8 @@ type Service struct {
 	card     payment.Provider
 	cod      *payment.COD
 	sources  Attribution
+	// commissions prices what creators earn on the lines they brought.
+	commissions Commissions
 	now      func() time.Time
 
 	// HoldTTL is how long checkout holds stock for a payment.

@@ -1,4 +1,4 @@
-// Package payout pays shops what the ledger says they are owed, and lets
+// Package payout pays shops and creators what the ledger says they are owed, and lets
 // finance staff hold a shop's money while a case is looked into (seller
 // health) and release it after.
 //
@@ -35,12 +35,13 @@ type Balance struct {
 	Held      money.Money `json:"held"`
 }
 
-// Payout is money sent to a shop.
+// Payout is money sent to a shop or a creator.
 type Payout struct {
-	ID     string      `json:"id"`
-	ShopID string      `json:"shop_id"`
-	Amount money.Money `json:"amount"`
-	At     time.Time   `json:"at"`
+	ID        string      `json:"id"`
+	ShopID    string      `json:"shop_id,omitempty"`
+	CreatorID string      `json:"creator_id,omitempty"`
+	Amount    money.Money `json:"amount"`
+	At        time.Time   `json:"at"`
 }
 
 // Service pays shops out.
@@ -107,24 +108,107 @@ func (s *Service) Pay(ctx context.Context, actor *identity.Actor, shop Shop, key
 	if amount == 0 {
 		return nil, loopshop.Errorf(loopshop.ECONFLICT, "nothing to pay out: orders pay the shop once they complete, after their return window")
 	}
-	now := s.now()
-	p := &Payout{ID: "pyo:" + shop.ID + ":" + key, ShopID: shop.ID, Amount: money.New(amount, b.Available.Currency), At: now}
-	t, err := ledger.PaidOut(ledger.Payout{Market: shop.Market, Currency: p.Amount.Currency, PayoutID: p.ID, From: ledger.SellerPayable(shop.ID),
-		Provider: Provider, Amount: amount, At: now})
+	p, err := s.pay(ctx, shop.Market, ledger.SellerPayable(shop.ID), "pyo:"+shop.ID+":"+key, amount, b.Available.Currency)
 	if err != nil {
-		return nil, err
-	}
-	// The ledger refuses an overdraft, and answers a replayed key with
-	// the payout it booked first.
-	if _, err := s.books.Post(ctx, t); err != nil {
 		if loopshop.ErrorCode(err) == loopshop.ECONFLICT {
 			if now, berr := s.balance(ctx, shop); berr == nil && now.Available.Amount < amount {
 				return nil, loopshop.Errorf(loopshop.ECONFLICT, "%s is available to pay out, less than %s; money on hold, and from orders not yet completed, cannot be paid",
-					now.Available, p.Amount)
+					now.Available, money.New(amount, now.Available.Currency))
 			}
+		}
+		return nil, err
+	}
+	p.ShopID = shop.ID
+	return p, nil
+}
+
+// pay books a payout of amount from a payable account. The ledger
+// refuses an overdraft, and answers a replayed ID with the payout it
+// booked first.
+func (s *Service) pay(ctx context.Context, market, from, id string, amount int64, currency string) (*Payout, error) {
+	now := s.now()
+	p := &Payout{ID: id, Amount: money.New(amount, currency), At: now}
+	t, err := ledger.PaidOut(ledger.Payout{Market: market, Currency: currency, PayoutID: p.ID, From: from, Provider: Provider, Amount: amount, At: now})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.books.Post(ctx, t); err != nil {
+		if loopshop.ErrorCode(err) == loopshop.ECONFLICT {
+			return nil, err
 		}
 		return nil, fmt.Errorf("payout: %w", err)
 	}
+	return p, nil
+}
+
+// Earnings is what a creator has earned in commission: Pending on orders
+// not yet completed (a refund can still take it back), Available once
+// they have.
+type Earnings struct {
+	CreatorID string      `json:"creator_id"`
+	Pending   money.Money `json:"pending"`
+	Available money.Money `json:"available"`
+}
+
+// Earnings returns a creator's earnings to the creator, or to finance
+// staff cleared for its market.
+func (s *Service) Earnings(ctx context.Context, actor *identity.Actor, creatorID string) (*Earnings, error) {
+	mk, ok := loopshop.MarketOf(creatorID)
+	if !ok {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "creator not found")
+	}
+	if err := actor.Can(identity.PermFinanceRead, identity.Resource{Kind: "creator", Market: mk, OwnerID: creatorID}); err != nil {
+		return nil, err
+	}
+	return s.earnings(ctx, mk, creatorID)
+}
+
+func (s *Service) earnings(ctx context.Context, market, creatorID string) (*Earnings, error) {
+	m, err := s.markets.Get(market)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := s.books.Balance(ctx, market, ledger.CreatorPending(creatorID))
+	if err != nil {
+		return nil, fmt.Errorf("earnings of %s: %w", creatorID, err)
+	}
+	avail, err := s.books.Balance(ctx, market, ledger.CreatorPayable(creatorID))
+	if err != nil {
+		return nil, fmt.Errorf("earnings of %s: %w", creatorID, err)
+	}
+	return &Earnings{CreatorID: creatorID, Pending: money.New(-pending.Amount, m.Currency), Available: money.New(-avail.Amount, m.Currency)}, nil
+}
+
+// PayCreator pays amount (0: everything available) of the actor's own
+// commission out to it. key makes it idempotent.
+func (s *Service) PayCreator(ctx context.Context, actor *identity.Actor, key string, amount int64) (*Payout, error) {
+	if actor == nil || actor.AccountID == "" {
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to be paid")
+	}
+	if key == "" || len(key) > 200 {
+		return nil, loopshop.Invalid("Idempotency-Key", "a payout needs an Idempotency-Key header of 1 to 200 characters; repeat it to retry safely")
+	}
+	if amount < 0 {
+		return nil, loopshop.Invalid("amount", "amount must be positive, or 0 to pay out everything available")
+	}
+	e, err := s.earnings(ctx, actor.Market, actor.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if amount == 0 {
+		amount = e.Available.Amount
+	}
+	if amount == 0 {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "nothing to pay out yet: commission becomes available when the order completes, after its return window")
+	}
+	p, err := s.pay(ctx, actor.Market, ledger.CreatorPayable(actor.AccountID), "pyo:"+actor.AccountID+":"+key, amount, e.Available.Currency)
+	if err != nil {
+		if loopshop.ErrorCode(err) == loopshop.ECONFLICT {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "%s is available to pay out, less than %s", e.Available, money.New(amount, e.Available.Currency))
+		}
+		return nil, err
+	}
+	p.CreatorID = actor.AccountID
 	return p, nil
 }
 
