@@ -121,7 +121,7 @@ type Service struct {
 	sources  Attribution
 	// commissions prices what creators earn on the lines they brought.
 	commissions Commissions
-	now      func() time.Time
+	now         func() time.Time
 
 	// HoldTTL is how long checkout holds stock for a payment.
 	HoldTTL time.Duration

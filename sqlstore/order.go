@@ -152,9 +152,11 @@ func insertOrder(ctx context.Context, tx *Tx, o *order.Order) error {
 	}
 	for _, l := range o.Lines {
 		if _, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku,
-				quantity, unit_price, tax, stock, source_video_id, source_creator_id, source_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				quantity, unit_price, tax, stock, source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, l.No, l.SKUID, l.ProductID, l.WarehouseID, l.Title, strings.Join(l.Options, "\x1f"), l.SellerSKU,
-			l.Quantity, l.UnitPrice.Amount, l.Tax.Amount, l.Stock, l.Source.VideoID, l.Source.CreatorID, l.Source.Kind); err != nil {
+			l.Quantity, l.UnitPrice.Amount, l.Tax.Amount, l.Stock, l.Source.VideoID, l.Source.CreatorID, l.Source.Kind,
+			l.PlanID, l.CommissionBPS, l.CreatorCommission.Amount); err != nil {
 			return err
 		}
 	}
@@ -362,13 +364,13 @@ func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.
 		byID[o.ID], ids[i] = o, o.ID
 	}
 	err = x.Query(ctx, `SELECT order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku, quantity, unit_price, tax, stock, shipped,
-			source_video_id, source_creator_id, source_kind
+			source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission
 		FROM order_lines WHERE order_id IN (`+placeholders(len(ids))+`) ORDER BY order_id, line_no`, ids, func(rows *sql.Rows) error {
 		var l order.Line
 		var orderID, opts string
-		var price, tax int64
+		var price, tax, commission int64
 		if err := rows.Scan(&orderID, &l.No, &l.SKUID, &l.ProductID, &l.WarehouseID, &l.Title, &opts, &l.SellerSKU, &l.Quantity, &price, &tax,
-			&l.Stock, &l.Shipped, &l.Source.VideoID, &l.Source.CreatorID, &l.Source.Kind); err != nil {
+			&l.Stock, &l.Shipped, &l.Source.VideoID, &l.Source.CreatorID, &l.Source.Kind, &l.PlanID, &l.CommissionBPS, &commission); err != nil {
 			return err
 		}
 		o := byID[orderID]
@@ -376,6 +378,7 @@ func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.
 			l.Options = strings.Split(opts, "\x1f")
 		}
 		l.UnitPrice, l.Tax = money.New(price, o.Total.Currency), money.New(tax, o.Total.Currency)
+		l.CreatorCommission = money.New(commission, o.Total.Currency)
 		o.Lines = append(o.Lines, l)
 		return nil
 	})
