@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
@@ -32,6 +33,8 @@ type API struct {
 	Payouts  *payout.Service
 	// Content serves videos, showcases and the feed; nil leaves them out.
 	Content *content.Service
+	// Affiliate serves plans and creators' earnings; nil leaves them out.
+	Affiliate *affiliate.Service
 	// SessionTTL is reported to clients with a new token.
 	SessionTTL time.Duration
 	// Media stores uploads; PublicURL makes their addresses absolute.
@@ -41,7 +44,7 @@ type API struct {
 
 // Register adds every API route to srv.
 func (a *API) Register(srv *server.Server) {
-	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes(), a.financeRoutes(), a.contentRoutes()) {
+	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes(), a.financeRoutes(), a.contentRoutes(), a.affiliateRoutes()) {
 		srv.Handle(rt)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/api"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/config"
@@ -66,8 +67,10 @@ type Main struct {
 	Catalog  *catalog.Service
 	Orders   *order.Service
 	Content  *content.Service
-	Media    *media.Local
-	Server   *server.Server
+	// Affiliate holds the plans creators earn by.
+	Affiliate *affiliate.Service
+	Media     *media.Local
+	Server    *server.Server
 	// Jobs runs the background jobs of every region while the server runs.
 	Jobs *jobs.Runner
 
@@ -208,8 +211,13 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Catalog.SetImageImport(catalog.ImageImport{Media: m.Media, Fetcher: fetch.New(fetch.Options{}), Log: m.Logger})
 	m.Content = content.NewService(sqlstore.NewContentStore(m.Router), sqlstore.NewCatalogStore(m.Router), m.Media, markets)
 	m.Content.SetLinkPolicy(links)
-	// Checkout credits each line to the content the buyer came from.
+	m.Affiliate = affiliate.NewService(sqlstore.NewAffiliateStore(m.Router), sqlstore.NewCatalogStore(m.Router))
+	// Creators promote what their plans cover; checkout credits each line
+	// to the content the buyer came from, and its creator's plan prices
+	// the commission.
+	m.Content.SetAffiliation(m.Affiliate)
 	m.Orders.SetAttribution(m.Content)
+	m.Orders.SetCommissions(m.Affiliate)
 
 	// Every job kind is registered before the runner starts, so that no
 	// job is claimed by a runner that cannot handle it.
@@ -229,7 +237,7 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders,
 		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payout.NewService(sqlstore.NewLedgerStore(m.Router), markets), SessionTTL: m.Config.Limits.SessionTTL.Duration,
-		Content: m.Content, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
+		Content: m.Content, Affiliate: m.Affiliate, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
 	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
 		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
