@@ -31,12 +31,14 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
+	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/shipping"
 )
@@ -55,6 +57,9 @@ type Deps struct {
 	// Content is the videos, showcases and feed; nil: the home page is
 	// the product grid.
 	Content *content.Service
+	// Affiliate and Payouts make Creator Center; nil hides it.
+	Affiliate *affiliate.Service
+	Payouts   *payout.Service
 	// Orders lets shops work their orders in Seller Center; nil hides them.
 	Orders *order.Service
 	// Media holds product pictures, served under /media/.
@@ -101,6 +106,7 @@ func New(d Deps) *UI {
 	funcs := template.FuncMap{
 		"price":       formatPrice,
 		"hasPrefix":   strings.HasPrefix,
+		"bps":         func(bps int) string { return fmt.Sprintf("%g %%", float64(bps)/100) },
 		"category":    categoryName,
 		"initials":    initials,
 		"sentence":    sentence,
@@ -160,6 +166,9 @@ func (u *UI) Register(srv *server.Server) {
 	if u.Content != nil {
 		u.registerContent(srv)
 		u.registerSellerVideos(srv)
+		if u.Affiliate != nil && u.Payouts != nil {
+			u.registerCreatorCenter(srv)
+		}
 	}
 	u.registerSeller(srv)
 	u.registerSellerEdit(srv)

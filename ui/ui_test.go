@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
@@ -26,6 +27,7 @@ import (
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payment"
+	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
@@ -44,6 +46,7 @@ type env struct {
 	cat     *catalog.Service
 	orders  *order.Service
 	content *content.Service
+	aff     *affiliate.Service
 	jobs    *jobs.Runner
 	media   media.Store
 	gbShop  *catalog.Shop
@@ -94,9 +97,13 @@ func newEnv(t *testing.T) *env {
 	e.media = store
 	e.content = content.NewService(sqlstore.NewContentStore(e.router), sqlstore.NewCatalogStore(e.router), store, markets)
 	e.orders.SetAttribution(e.content)
+	e.aff = affiliate.NewService(sqlstore.NewAffiliateStore(e.router), sqlstore.NewCatalogStore(e.router))
+	e.content.SetAffiliation(e.aff)
+	e.orders.SetCommissions(e.aff)
 	logger := slog.New(slog.NewTextHandler(&e.log, nil))
 	srv := server.New(cfg, server.Deps{Identity: e.ids, Idempotency: sqlstore.NewIdempotencyStore(e.router), Logger: logger})
-	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Content: e.content, Orders: e.orders, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
+	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Content: e.content, Affiliate: e.aff,
+		Payouts: payout.NewService(sqlstore.NewLedgerStore(e.router), markets), Orders: e.orders, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
 	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(e.srv.Close)
 

@@ -235,10 +235,11 @@ func (m *Main) Run(ctx context.Context) error {
 		Ready:       m.Router.Ping,
 		Logger:      m.Logger,
 	})
+	payouts := payout.NewService(sqlstore.NewLedgerStore(m.Router), markets)
 	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders,
-		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payout.NewService(sqlstore.NewLedgerStore(m.Router), markets), SessionTTL: m.Config.Limits.SessionTTL.Duration,
+		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payouts, SessionTTL: m.Config.Limits.SessionTTL.Duration,
 		Content: m.Content, Affiliate: m.Affiliate, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
-	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
+	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Affiliate: m.Affiliate, Payouts: payouts, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
 		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
 			return err
