@@ -190,18 +190,30 @@ func (s *AffiliateStore) Join(ctx context.Context, m *affiliate.Membership) erro
 
 const memberColumns = `m.plan_id, m.creator_id, m.market, m.status, m.joined_at, m.decided_at`
 
-func scanMember(row interface{ Scan(...any) error }, extra ...any) (affiliate.Membership, error) {
+func scanMember(row interface{ Scan(...any) error }) (affiliate.Membership, error) {
 	var m affiliate.Membership
 	var decided sql.NullTime
-	if err := row.Scan(append([]any{&m.PlanID, &m.CreatorID, &m.Market, &m.Status, &m.JoinedAt, &decided}, extra...)...); err != nil {
-		return m, err
-	}
+	err := row.Scan(&m.PlanID, &m.CreatorID, &m.Market, &m.Status, &m.JoinedAt, &decided)
+	settleMember(&m, decided)
+	return m, err
+}
+
+// scanPlanMember scans planColumns followed by memberColumns.
+func scanPlanMember(row interface{ Scan(...any) error }) (*affiliate.Plan, affiliate.Membership, error) {
+	var m affiliate.Membership
+	var decided sql.NullTime
+	p, err := scanPlan(row, &m.PlanID, &m.CreatorID, &m.Market, &m.Status, &m.JoinedAt, &decided)
+	settleMember(&m, decided)
+	return p, m, err
+}
+
+// settleMember puts a scanned membership's times in UTC.
+func settleMember(m *affiliate.Membership, decided sql.NullTime) {
 	m.JoinedAt = m.JoinedAt.UTC()
 	if decided.Valid {
 		t := decided.Time.UTC()
 		m.DecidedAt = &t
 	}
-	return m, nil
 }
 
 func (s *AffiliateStore) Membership(ctx context.Context, planID, creatorID string) (*affiliate.Membership, error) {
@@ -261,19 +273,9 @@ func (s *AffiliateStore) CreatorPlans(ctx context.Context, market, creatorID str
 	var ms []affiliate.Membership
 	err = db.Read().Query(ctx, `SELECT `+planColumns+`, `+memberColumns+` FROM affiliate_members m JOIN affiliate_plans p ON p.id = m.plan_id
 		WHERE m.creator_id = ? ORDER BY m.joined_at DESC, p.id`, []any{creatorID}, func(rows *sql.Rows) error {
-		var m affiliate.Membership
-		var decided sql.NullTime
-		p, err := scanPlan(rows, &m.PlanID, &m.CreatorID, &m.Market, &m.Status, &m.JoinedAt, &decided)
-		if err != nil {
-			return err
-		}
-		m.JoinedAt = m.JoinedAt.UTC()
-		if decided.Valid {
-			t := decided.Time.UTC()
-			m.DecidedAt = &t
-		}
+		p, m, err := scanPlanMember(rows)
 		ps, ms = append(ps, p), append(ms, m)
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
@@ -289,15 +291,9 @@ func (s *AffiliateStore) Coverage(ctx context.Context, market, creatorID, produc
 	var out []affiliate.Coverage
 	err = db.Read().Query(ctx, `SELECT `+planColumns+`, `+memberColumns+` FROM affiliate_members m JOIN affiliate_plans p ON p.id = m.plan_id
 		WHERE m.creator_id = ? AND p.shop_id = (SELECT shop_id FROM products WHERE id = ?) ORDER BY p.id`, []any{creatorID, productID}, func(rows *sql.Rows) error {
-		var m affiliate.Membership
-		var decided sql.NullTime
-		p, err := scanPlan(rows, &m.PlanID, &m.CreatorID, &m.Market, &m.Status, &m.JoinedAt, &decided)
-		if err != nil {
-			return err
-		}
-		m.JoinedAt = m.JoinedAt.UTC()
+		p, m, err := scanPlanMember(rows)
 		out = append(out, affiliate.Coverage{Plan: p, Membership: m})
-		return nil
+		return err
 	})
 	if err != nil || len(out) == 0 {
 		return out, err
