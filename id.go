@@ -2,6 +2,7 @@ package loopshop
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base32"
 	"encoding/binary"
 	"strings"
@@ -27,6 +28,19 @@ var idEncoding = base32.NewEncoding("0123456789abcdefghijklmnopqrstuv").WithPadd
 func NewID(prefix, market string) string {
 	b := nextID()
 	return prefix + "_" + strings.ToLower(market) + "_" + idEncoding.EncodeToString(b[:])
+}
+
+// DerivedID returns an ID of the form NewID makes, in market, that is the
+// same for the same parts: for objects named by what asked for them, such
+// as a refund by its order and the client's idempotency key, so that a
+// repeated request finds the first object by its ID.
+func DerivedID(prefix, market string, parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return prefix + "_" + strings.ToLower(market) + "_" + idEncoding.EncodeToString(h.Sum(nil)[:16])
 }
 
 var idState struct {

@@ -55,3 +55,18 @@ func TestMarketOfRejectsWhatNewIDDoesNotMake(t *testing.T) {
 		}
 	}
 }
+
+func TestDerivedID(t *testing.T) {
+	a := DerivedID("rfd", "GB", "ord_gb_x", "key-1")
+	if b := DerivedID("rfd", "GB", "ord_gb_x", "key-1"); a != b {
+		t.Errorf("the same parts gave %q and %q", a, b)
+	}
+	for _, other := range []string{DerivedID("rfd", "GB", "ord_gb_x", "key-2"), DerivedID("rfd", "GB", "ord_gb_xk", "ey-1")} {
+		if other == a {
+			t.Errorf("other parts gave the same ID %q", a)
+		}
+	}
+	if m, ok := MarketOf(a); !ok || m != "GB" {
+		t.Errorf("MarketOf(%q) = %q, %v; want GB", a, m, ok)
+	}
+}

@@ -113,9 +113,10 @@ var mp4 = append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), mak
 
 // A creator joins a seller's plan, is approved, anchors the product in a
 // video; a buyer taps it and buys. The commission is pending at payment,
-// payable when the order completes, and paid out; a second order that is
-// cancelled after payment earns nothing: its refund reverses the
-// commission. The books balance throughout.
+// shrinks in proportion to partial refunds, is payable when the order
+// completes, and is paid out; a second order that is cancelled after
+// payment earns nothing: its refund reverses the commission. The books
+// balance throughout.
 func TestCreatorEarnsAndRefundClawsBack(t *testing.T) {
 	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
@@ -211,22 +212,48 @@ func TestCreatorEarnsAndRefundClawsBack(t *testing.T) {
 		if _, err := e.orders.Ship(ctx, seller, o.ID, order.Shipment{Carrier: "Royal Mail", TrackingNumber: "RM123456GB"}); err != nil {
 			t.Fatal(err)
 		}
+		// Part of the parcel is missing: the seller refunds a third, then
+		// another sixth. The creator's pending commission shrinks in
+		// proportion: 300 × 1200 / 2400.
+		for i, amount := range []int64{800, 400} {
+			rf, err := e.orders.RefundPart(ctx, seller, o.ID, fmt.Sprintf("missing-%d", i), amount, "one bottle was missing")
+			if err != nil || rf.Status != order.RefundPending {
+				t.Fatalf("refund %d: %+v %v", amount, rf, err)
+			}
+			e.later(time.Second) // the refund job
+		}
+		if p := e.balance(pending); p != -150 {
+			t.Errorf("pending %d after refunding half; want -150", p)
+		}
+		if _, err := e.orders.RefundPart(ctx, seller, o.ID, "too-much", 1201, "all of it"); loopshop.ErrorField(err) != "amount" {
+			t.Errorf("refunding more than is left: %v; want it refused on amount", err)
+		}
+		if _, err := e.orders.RefundPart(ctx, buyer, o.ID, "mine", 100, "please"); loopshop.ErrorCode(err) != loopshop.EFORBIDDEN {
+			t.Errorf("the buyer refunding itself: %v; want forbidden", err)
+		}
+		if rf, err := e.orders.RefundPart(ctx, seller, o.ID, "missing-0", 800, "again"); err != nil || rf.Status != order.RefundDone {
+			t.Errorf("the same refund again: %+v %v; want the first, done, and nothing more refunded", rf, err)
+		}
 		if _, err := e.orders.Deliver(ctx, seller, o.ID); err != nil {
 			t.Fatal(err)
 		}
 		e.later(8 * 24 * time.Hour) // the return window ends: settlement
-		if p, a := e.balance(pending), e.balance(payable); p != 0 || a != -300 {
-			t.Errorf("after completion: pending %d, payable %d; want 0 and -300", p, a)
+		if p, a := e.balance(pending), e.balance(payable); p != 0 || a != -150 {
+			t.Errorf("after completion: pending %d, payable %d; want 0 and -150", p, a)
 		}
-		// The seller gets the rest: 2400 - VAT 400 - platform 5 % of 2400 (120) - creator 300.
-		if got := e.balance(ledger.SellerPayable(shop.ID)); got != -(2400 - 400 - 120 - 300) {
-			t.Errorf("seller payable %d; want -%d", got, 2400-400-120-300)
+		// The seller gets the rest of the 1200 kept: VAT 400 → 200, platform
+		// 5 % of 2400 (120) → 60, the creator 150.
+		if got := e.balance(ledger.SellerPayable(shop.ID)); got != -(1200 - 200 - 60 - 150) {
+			t.Errorf("seller payable %d; want -%d", got, 1200-200-60-150)
+		}
+		if got := e.balance(ledger.OrderClearing(o.ID)); got != 0 {
+			t.Errorf("the order still holds %d after settling", got)
 		}
 		p, err := e.payouts.PayCreator(ctx, creator, "first", 0)
-		if err != nil || p.Amount.Amount != 300 {
-			t.Fatalf("payout: %+v %v; want 3.00", p, err)
+		if err != nil || p.Amount.Amount != 150 {
+			t.Fatalf("payout: %+v %v; want 1.50", p, err)
 		}
-		if again, err := e.payouts.PayCreator(ctx, creator, "first", 300); err != nil || again.ID != p.ID {
+		if again, err := e.payouts.PayCreator(ctx, creator, "first", 150); err != nil || again.ID != p.ID {
 			t.Errorf("the same payout again: %+v %v; want the first one, paid once", again, err)
 		}
 		if a := e.balance(payable); a != 0 {

@@ -42,6 +42,11 @@ func (a *API) orderRoutes() []server.Route {
 		{Method: "POST", Path: "/api/v1/orders/{id}/deliver", Tag: "orders", Auth: server.Required,
 			Summary:  "Record that an order in transit was delivered (no body needed); it completes and settles after the return window.",
 			Response: order.Order{}, Handler: a.handleDeliverOrder},
+		{Method: "POST", Path: "/api/v1/orders/{id}/refunds", Tag: "orders", Auth: server.Required, NoIdempotency: true,
+			Summary: "Refund part of a paid order before it completes (its shop's staff or support): amount in minor units, at most what is left, and the reason the buyer reads. " +
+				"The Idempotency-Key header is required and kept with the refund: the same key refunds once. The money goes back through the payment provider in the background; " +
+				"creators' commission on the order shrinks in proportion, and the order settles on what is kept.",
+			Request: RefundRequest{}, Response: order.Refund{}, Status: http.StatusAccepted, Handler: a.handleRefund},
 		{Method: "GET", Path: "/api/v1/shops/{id}/orders", Tag: "orders", Auth: server.Required,
 			Summary: "A shop's orders, newest first, for its staff.",
 			Query: map[string]string{"status": "only orders in this status, e.g. AWAITING_SHIPMENT (default: all)",
@@ -187,4 +192,22 @@ func (a *API) handleShopOrders(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Items = nonNil(p.Items)
 	return server.JSON(w, http.StatusOK, p)
+}
+
+// RefundRequest asks for a partial refund.
+type RefundRequest struct {
+	Amount int64  `json:"amount"`
+	Reason string `json:"reason"`
+}
+
+func (a *API) handleRefund(w http.ResponseWriter, r *http.Request) error {
+	var in RefundRequest
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	rf, err := a.Orders.RefundPart(r.Context(), server.Actor(r), r.PathValue("id"), r.Header.Get("Idempotency-Key"), in.Amount, in.Reason)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusAccepted, rf)
 }

@@ -92,22 +92,3 @@ func commissionPending(o *Order, at time.Time) ([]*ledger.Transaction, error) {
 	}
 	return out, nil
 }
-
-// commissionReversed takes back, for a refund of refunded out of the
-// order's total, the creators' share of it.
-func commissionReversed(o *Order, refundID string, refunded int64, at time.Time) ([]*ledger.Transaction, error) {
-	var out []*ledger.Transaction
-	for _, c := range o.CreatorCommissions() {
-		amount := ledger.Prorate(c.Amount, refunded, o.Total.Amount)
-		if amount <= 0 {
-			continue
-		}
-		t, err := ledger.CommissionReversed(ledger.CommissionReversal{Market: o.Market, Currency: o.Total.Currency, OrderID: o.ID, RefundID: refundID,
-			CreatorID: c.CreatorID, Amount: amount, At: at})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, nil
-}

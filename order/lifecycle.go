@@ -12,6 +12,7 @@ import (
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/ledger"
+	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/payment"
 )
@@ -40,6 +41,7 @@ func (s *Service) RegisterJobs(r *jobs.Runner, books ledger.Store) {
 	handle(JobEndHold, s.endHold)
 	handle(JobComplete, s.complete)
 	handle(JobRefund, func(ctx context.Context, id string) error { return s.refund(ctx, books, id) })
+	handle(JobPartialRefund, func(ctx context.Context, id string) error { return s.partialRefund(ctx, books, id) })
 }
 
 // expire cancels a checkout whose payment never came and lets its stock go.
@@ -76,9 +78,12 @@ func (s *Service) complete(ctx context.Context, id string) error {
 		return err
 	}
 	now := s.now()
-	settle, err := ledger.Settled(ledger.Settlement{Market: o.Market, Currency: o.Total.Currency, OrderID: o.ID, ShopID: o.ShopID,
-		Held: o.Total.Amount, Tax: o.Tax.Amount, Commission: o.Commission.Amount, PaymentFee: o.PaymentFee.Amount,
-		Creators: o.CreatorCommissions(), At: now})
+	if o.RefundPending {
+		// Settle what is left once the refund is paid and booked: the job
+		// runs again after its back-off.
+		return fmt.Errorf("order %s has a refund in progress; settling after it", o.ID)
+	}
+	settle, err := ledger.Settled(settlement(o, now))
 	if err != nil {
 		return jobs.Permanent(fmt.Errorf("settle %s: %w", o.ID, err))
 	}
@@ -105,7 +110,15 @@ func (s *Service) refund(ctx context.Context, books ledger.Store, id string) err
 		return nil
 	}
 	key := "refund:" + o.ID
-	rf, err := s.provider(c.PaymentMethod).Refund(ctx, payment.RefundRequest{Key: key, ChargeID: c.ChargeID, Amount: o.Total})
+	if o.RefundPending {
+		return fmt.Errorf("order %s has a partial refund in progress; refunding the rest after it", o.ID)
+	}
+	// What is left after any partial refunds goes back.
+	left := o.Total.Amount - o.Refunded.Amount
+	if left <= 0 {
+		return nil
+	}
+	rf, err := s.provider(c.PaymentMethod).Refund(ctx, payment.RefundRequest{Key: key, ChargeID: c.ChargeID, Amount: money.New(left, o.Total.Currency)})
 	if err != nil {
 		if loopshop.ErrorCode(err) == loopshop.EINVALID {
 			return jobs.Permanent(err)
@@ -115,20 +128,14 @@ func (s *Service) refund(ctx context.Context, books ledger.Store, id string) err
 	if rf.Status == payment.StatusFailed {
 		return jobs.Permanent(fmt.Errorf("refund of %s failed at %s: %s", o.ID, c.Provider, rf.Message))
 	}
-	now := s.now()
-	t, err := ledger.Refunded(ledger.Refund{Market: o.Market, Currency: o.Total.Currency, OrderID: o.ID, RefundID: key,
-		Provider: c.Provider, Amount: o.Total.Amount, At: now})
+	// The creators' pending commission goes with the money: what is left
+	// of it, for a refund of the rest. Each transaction has its own key,
+	// so a retry books what is missing and nothing twice.
+	txs, err := refundTransactions(o, key, c.Provider, o.Refunded.Amount, left, s.now())
 	if err != nil {
 		return jobs.Permanent(err)
 	}
-	// The creators' pending commission goes with the money: all of it, for
-	// a refund of everything. Each transaction has its own key, so a retry
-	// books what is missing and nothing twice.
-	reversed, err := commissionReversed(o, key, o.Total.Amount, now)
-	if err != nil {
-		return jobs.Permanent(err)
-	}
-	for _, t := range append([]*ledger.Transaction{t}, reversed...) {
+	for _, t := range txs {
 		if _, err := books.Post(ctx, t); err != nil {
 			return err
 		}

@@ -108,8 +108,12 @@ type Order struct {
 	PaymentMethod string      `json:"payment_method"`
 	// PaymentFee is what the payment costs the seller (cash on delivery's
 	// 2 %); Commission is the platform's. Both are taken at settlement.
-	PaymentFee     money.Money `json:"payment_fee"`
-	Commission     money.Money `json:"commission"`
+	PaymentFee money.Money `json:"payment_fee"`
+	Commission money.Money `json:"commission"`
+	// Refunded is what has been given back of the total before the order
+	// completed; RefundPending says part of it is still on its way.
+	Refunded       money.Money `json:"refunded"`
+	RefundPending  bool        `json:"refund_pending,omitempty"`
 	ShipTo         Address     `json:"ship_to"`
 	Carrier        string      `json:"carrier,omitempty"`
 	TrackingNumber string      `json:"tracking_number,omitempty"`

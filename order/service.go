@@ -109,6 +109,7 @@ type Store interface {
 	OrdersOfBuyer(ctx context.Context, buyerID string, r page.Request) ([]*Order, error)
 	OrdersOfShop(ctx context.Context, shopID, status string, r page.Request) ([]*Order, error)
 	CartStore
+	RefundStore
 }
 
 // Service holds the rules of checkout and orders.

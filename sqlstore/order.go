@@ -323,22 +323,23 @@ func (s *OrderStore) Move(ctx context.Context, c order.Change) error {
 
 const orderColumns = `id, checkout_id, market, shop_id, buyer_id, status, currency, subtotal, shipping_fee, tax, total, payment_method, payment_fee,
 	commission, ship_to, carrier, tracking_number, cancel_reason, cancelled_by, hold_until, paid_at, shipped_at, delivered_at, completed_at,
-	cancelled_at, created_at, updated_at`
+	cancelled_at, created_at, updated_at, refunded,
+	EXISTS (SELECT 1 FROM order_refunds r WHERE r.order_id = orders.id AND r.status = 'PENDING')`
 
 func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.Order, error) {
 	var out []*order.Order
 	err := x.Query(ctx, query, args, func(rows *sql.Rows) error {
 		var o order.Order
 		var cur, shipTo string
-		var sub, ship, tax, total, fee, comm int64
+		var sub, ship, tax, total, fee, comm, refunded int64
 		var hold, paid, shipped, delivered, completed, cancelled sql.NullTime
 		if err := rows.Scan(&o.ID, &o.CheckoutID, &o.Market, &o.ShopID, &o.BuyerID, &o.Status, &cur, &sub, &ship, &tax, &total, &o.PaymentMethod,
 			&fee, &comm, &shipTo, &o.Carrier, &o.TrackingNumber, &o.CancelReason, &o.CancelledBy, &hold, &paid, &shipped, &delivered,
-			&completed, &cancelled, &o.CreatedAt, &o.UpdatedAt); err != nil {
+			&completed, &cancelled, &o.CreatedAt, &o.UpdatedAt, &refunded, &o.RefundPending); err != nil {
 			return err
 		}
 		o.Subtotal, o.ShippingFee, o.Tax, o.Total = money.New(sub, cur), money.New(ship, cur), money.New(tax, cur), money.New(total, cur)
-		o.PaymentFee, o.Commission = money.New(fee, cur), money.New(comm, cur)
+		o.PaymentFee, o.Commission, o.Refunded = money.New(fee, cur), money.New(comm, cur), money.New(refunded, cur)
 		if err := json.Unmarshal([]byte(shipTo), &o.ShipTo); err != nil {
 			return fmt.Errorf("order %s: ship_to: %w", o.ID, err)
 		}
@@ -501,6 +502,75 @@ func (s *OrderStore) SetCartItem(ctx context.Context, market, buyerID string, it
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO cart_items (buyer_id, sku_id, quantity, added_at) VALUES (?, ?, ?, ?)`,
 			buyerID, it.SKUID, it.Quantity, time.Now().UTC())
+		return err
+	})
+}
+
+func (s *OrderStore) AddRefund(ctx context.Context, rf *order.Refund, statuses []string, js ...*jobs.Job) error {
+	db, err := s.r.ForID(rf.OrderID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		args := []any{rf.Amount.Amount, rf.At, rf.OrderID, rf.Amount.Amount}
+		for _, st := range statuses {
+			args = append(args, st)
+		}
+		n, err := tx.Exec(ctx, `UPDATE orders SET refunded = refunded + ?, updated_at = ? WHERE id = ? AND refunded + ? <= total
+			AND paid_at IS NOT NULL AND status IN (`+placeholders(len(statuses))+`)`, args...)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return order.ErrChanged
+		}
+		if err := tx.Get(ctx, `SELECT refunded - ? FROM orders WHERE id = ?`, []any{rf.Amount.Amount, rf.OrderID}, &rf.Prior); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO order_refunds (id, order_id, market, amount, prior, reason, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			rf.ID, rf.OrderID, rf.Market, rf.Amount.Amount, rf.Prior, rf.Reason, rf.Status, rf.At); err != nil {
+			return err
+		}
+		return enqueueJobs(ctx, tx, js...)
+	})
+}
+
+func (s *OrderStore) Refund(ctx context.Context, id string) (*order.Refund, error) {
+	db, err := s.r.ForID(id)
+	if err != nil {
+		return nil, err
+	}
+	rf := &order.Refund{}
+	var amount int64
+	var cur string
+	var done sql.NullTime
+	if err := db.Read().Get(ctx, `SELECT r.id, r.order_id, r.market, r.amount, o.currency, r.prior, r.reason, r.status, r.created_at, r.done_at
+		FROM order_refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = ?`, []any{id},
+		&rf.ID, &rf.OrderID, &rf.Market, &amount, &cur, &rf.Prior, &rf.Reason, &rf.Status, &rf.At, &done); err != nil {
+		return nil, err
+	}
+	rf.Amount, rf.At = money.New(amount, cur), rf.At.UTC()
+	if done.Valid {
+		t := done.Time.UTC()
+		rf.DoneAt = &t
+	}
+	return rf, nil
+}
+
+func (s *OrderStore) FinishRefund(ctx context.Context, id, status string, at time.Time) error {
+	db, err := s.r.ForID(id)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `UPDATE order_refunds SET status = ?, done_at = ? WHERE id = ? AND status = 'PENDING'`, status, at, id)
+		if err != nil || n == 0 || status != order.RefundFailed {
+			return err
+		}
+		// A refund the provider refused gives nothing back: the order may
+		// be refunded that much again.
+		_, err = tx.Exec(ctx, `UPDATE orders SET refunded = refunded - (SELECT amount FROM order_refunds WHERE id = ?)
+			WHERE id = (SELECT order_id FROM order_refunds WHERE id = ?)`, id, id)
 		return err
 	})
 }

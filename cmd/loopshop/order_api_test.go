@@ -132,6 +132,15 @@ func TestOrderScenario(t *testing.T) {
 				body: `{"reason": "changed my mind"}`, status: 409, check: all(problem("conflict", ""), detailHas("IN_TRANSIT"))},
 			{name: "the buyer sees it on its way", method: "GET", path: "/api/v1/orders/{order}", as: "buyer", status: 200,
 				check: all(field("status", "IN_TRANSIT"), field("carrier", "Royal Mail"))},
+			{name: "a refund without a key", method: "POST", path: "/api/v1/orders/{order}/refunds", as: "seller", body: `{"amount": 100, "reason": "late"}`,
+				status: 400, check: problem("invalid", "Idempotency-Key")},
+			{name: "a refund of more than was paid", method: "POST", path: "/api/v1/orders/{order}/refunds", as: "seller", header: key("rf-1"),
+				body: `{"amount": 100000, "reason": "late"}`, status: 400, check: problem("invalid", "amount")},
+			{name: "the buyer cannot refund itself", method: "POST", path: "/api/v1/orders/{order}/refunds", as: "buyer", header: key("rf-1"),
+				body: `{"amount": 100, "reason": "late"}`, status: 403},
+			{name: "the seller refunds £1 for the delay", method: "POST", path: "/api/v1/orders/{order}/refunds", as: "seller", header: key("rf-1"),
+				body: `{"amount": 100, "reason": "it came late"}`, status: 202, check: all(valueAt("amount.amount", "100"), field("status", "PENDING"), field("reason", "it came late"))},
+			{name: "the order shows it", method: "GET", path: "/api/v1/orders/{order}", as: "buyer", status: 200, check: valueAt("refunded.amount", "100")},
 			{name: "the seller records delivery", method: "POST", path: "/api/v1/orders/{order}/deliver", as: "seller", status: 200, check: field("status", "DELIVERED")},
 			{name: "the sale stands", method: "GET", path: "/api/v1/products/{product}/stock", as: "seller", status: 200, check: stockIs(1, 0, 2)},
 		})
@@ -167,7 +176,7 @@ func TestOrderRoutesAreDocumented(t *testing.T) {
 	}
 	for _, want := range []string{"GET /api/v1/cart", "POST /api/v1/cart/items", "POST /api/v1/checkouts", "GET /api/v1/checkouts/{id}",
 		"GET /api/v1/orders", "GET /api/v1/orders/{id}", "POST /api/v1/orders/{id}/cancel", "POST /api/v1/orders/{id}/ship",
-		"POST /api/v1/orders/{id}/deliver", "GET /api/v1/shops/{id}/orders"} {
+		"POST /api/v1/orders/{id}/deliver", "POST /api/v1/orders/{id}/refunds", "GET /api/v1/shops/{id}/orders"} {
 		method, path, _ := strings.Cut(want, " ")
 		if _, ok := doc.Paths[path][strings.ToLower(method)]; !ok {
 			t.Errorf("%s is not in the OpenAPI document", want)
