@@ -149,6 +149,7 @@ type Store interface {
 	// OpenPlans lists a market's active open plans, newest first, after
 	// r.After (a plan ID), fetching r.Limit+1.
 	OpenPlans(ctx context.Context, market string, r page.Request) ([]*Plan, error)
+	SampleStore
 }
 
 // EffectiveRate is the rate a history gives, at t, to a creator who joined

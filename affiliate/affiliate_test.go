@@ -55,10 +55,11 @@ func newEnv(t *testing.T, engine string) *env {
 	cat := sqlstore.NewCatalogStore(r)
 	e.ids = identity.NewService(sqlstore.NewIdentityStore(r), r.Markets(), "test-secret", time.Hour)
 	e.catalog = catalog.NewService(cat, r.Markets())
-	e.affiliate = affiliate.NewService(sqlstore.NewAffiliateStore(r), cat)
+	e.affiliate = affiliate.NewService(sqlstore.NewAffiliateStore(r), cat, r.Markets())
 	e.affiliate.SetClock(clock)
 	e.content = content.NewService(sqlstore.NewContentStore(r), cat, files, r.Markets())
 	e.content.SetAffiliation(e.affiliate)
+	e.affiliate.SetVideos(e.content)
 	e.content.SetClock(clock)
 	e.orders = order.NewService(sqlstore.NewOrderStore(r), r.Markets(), sqlstore.NewShippingStore(r), &payment.TestCard{})
 	e.orders.SetAttribution(e.content)
@@ -394,4 +395,76 @@ func TestEffectiveRate(t *testing.T) {
 			t.Errorf("%s: EffectiveRate = %d; want %d", tt.name, got, tt.want)
 		}
 	}
+}
+
+// A creator in a plan asks for a sample; the seller approves and ships
+// it; the creator's video of it fulfils it, and until then it is due.
+func TestSamples(t *testing.T) {
+	t.Parallel()
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		e := newEnv(t, engine)
+		seller := e.account(false)
+		shop, err := e.catalog.CreateShop(ctx, seller, catalog.NewShop{Name: "Glow"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seller.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
+		p, err := e.catalog.CreateProduct(ctx, seller, shop.ID, catalog.NewProduct{Title: "Lip balm", Category: "beauty", SKUs: []catalog.NewSKU{{Price: 500}}}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		creator := e.account(true)
+		if _, err := e.affiliate.RequestSample(ctx, creator, p.ID, "I'd love to try it"); loopshop.ErrorField(err) != "product_id" {
+			t.Fatalf("a sample without a plan: %v; want it refused on product_id", err)
+		}
+		plan, err := e.affiliate.CreatePlan(ctx, seller, shop.ID, affiliate.NewPlan{Kind: affiliate.Open, Name: "All", ShopWideBPS: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.affiliate.Join(ctx, creator, plan.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.affiliate.RequestSample(ctx, creator, p.ID, "text me on +44 7911 123456"); loopshop.ErrorField(err) != "note" {
+			t.Errorf("a note with a phone number: %v; want it refused on note", err)
+		}
+		smp, err := e.affiliate.RequestSample(ctx, creator, p.ID, "I'd love to try it")
+		if err != nil || smp.Status != affiliate.SampleRequested {
+			t.Fatalf("request: %+v %v", smp, err)
+		}
+		if _, err := e.affiliate.ShipSample(ctx, seller, smp.ID, "Royal Mail", "RM1234GB"); loopshop.ErrorCode(err) != loopshop.ECONFLICT {
+			t.Errorf("shipping before approving: %v; want a conflict", err)
+		}
+		if _, err := e.affiliate.DecideSample(ctx, e.account(false), smp.ID, true, ""); loopshop.ErrorCode(err) != loopshop.ENOTFOUND {
+			t.Errorf("another account deciding: %v; want not found", err)
+		}
+		if smp, err = e.affiliate.DecideSample(ctx, seller, smp.ID, true, "On its way soon"); err != nil || smp.Status != affiliate.SampleApproved {
+			t.Fatalf("approve: %+v %v", smp, err)
+		}
+		if smp, err = e.affiliate.ShipSample(ctx, seller, smp.ID, "Royal Mail", "RM1234GB"); err != nil || smp.Status != affiliate.SampleShipped ||
+			smp.ContentDueAt == nil || !smp.ContentDueAt.Equal(e.now.Add(affiliate.SampleContentDue)) {
+			t.Fatalf("ship: %+v %v; want SHIPPED with its video due in 14 days", smp, err)
+		}
+		if smp.Overdue(e.now) || !smp.Overdue(e.now.Add(15*24*time.Hour)) {
+			t.Errorf("overdue now %v, in 15 days %v; want false then true", smp.Overdue(e.now), smp.Overdue(e.now.Add(15*24*time.Hour)))
+		}
+		v, err := e.content.PostVideo(ctx, creator, content.NewVideo{Caption: "trying the balm", Anchors: []string{p.ID}}, content.Upload{Video: bytes.NewReader(mp4)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.affiliate.FulfilSample(ctx, creator, smp.ID, "vid_gb_nothing"); loopshop.ErrorField(err) != "video_id" {
+			t.Errorf("fulfilling with an unknown video: %v; want it refused on video_id", err)
+		}
+		if smp, err = e.affiliate.FulfilSample(ctx, creator, smp.ID, v.ID); err != nil || smp.Status != affiliate.SamplePosted || smp.VideoID != v.ID {
+			t.Fatalf("fulfil: %+v %v", smp, err)
+		}
+		mine, err := e.affiliate.MySamples(ctx, creator)
+		if err != nil || len(mine) != 1 || mine[0].ProductTitle != "Lip balm" || mine[0].Status != affiliate.SamplePosted {
+			t.Errorf("the creator's samples %+v %v", mine, err)
+		}
+		theirs, err := e.affiliate.SamplesOfShop(ctx, seller, shop.ID)
+		if err != nil || len(theirs) != 1 || theirs[0].TrackingNumber != "RM1234GB" {
+			t.Errorf("the shop's samples %+v %v", theirs, err)
+		}
+	})
 }

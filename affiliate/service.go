@@ -12,6 +12,8 @@ import (
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/linkpolicy"
+	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/page"
 )
 
@@ -22,17 +24,27 @@ type Catalog interface {
 	Shop(ctx context.Context, id string) (*catalog.Shop, error)
 }
 
-// Service holds the rules of affiliate plans.
+// Service holds the rules of affiliate plans and samples.
 type Service struct {
 	store   Store
 	catalog Catalog
+	markets *market.Set
+	links   *linkpolicy.Policy
+	videos  Videos
 	now     func() time.Time
 }
 
 // NewService returns the affiliate service.
-func NewService(store Store, cat Catalog) *Service {
-	return &Service{store: store, catalog: cat, now: identity.Now}
+func NewService(store Store, cat Catalog, markets *market.Set) *Service {
+	links, err := linkpolicy.New(linkpolicy.Options{})
+	if err != nil {
+		panic("affiliate: default link policy: " + err.Error())
+	}
+	return &Service{store: store, catalog: cat, markets: markets, links: links, now: identity.Now}
 }
+
+// SetLinkPolicy sets the policy creators' notes to sellers must pass.
+func (s *Service) SetLinkPolicy(p *linkpolicy.Policy) { s.links = p }
 
 // SetClock replaces the clock, for tests.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }

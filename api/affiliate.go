@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/loopshop/loopshop/affiliate"
+	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/server"
@@ -43,6 +44,21 @@ func (a *API) affiliateRoutes() []server.Route {
 			Summary: "The plans you belong to as a creator, with your memberships.", Response: MyPlans{}, Handler: a.handleMyPlans},
 		{Method: "GET", Path: "/api/v1/me/earnings", Tag: "affiliate", Auth: server.Required,
 			Summary: "Your commission as a creator: pending on orders not yet completed, available once they have.", Response: payout.Earnings{}, Handler: a.handleEarnings},
+		{Method: "POST", Path: "/api/v1/samples", Tag: "affiliate", Auth: server.Required,
+			Summary: "Ask a product's seller for a free sample, as a creator in a plan that covers it; the note passes the closed-loop link policy.",
+			Request: SampleRequest{}, Response: affiliate.Sample{}, Status: http.StatusCreated, Handler: a.handleRequestSample},
+		{Method: "GET", Path: "/api/v1/me/samples", Tag: "affiliate", Auth: server.Required,
+			Summary: "Your sample requests as a creator, newest first.", Response: SampleList{}, Handler: a.handleMySamples},
+		{Method: "GET", Path: "/api/v1/shops/{id}/samples", Tag: "affiliate", Auth: server.Required,
+			Summary: "The samples creators asked a shop for, newest first, for its staff.", Response: SampleList{}, Handler: a.handleShopSamples},
+		{Method: "POST", Path: "/api/v1/samples/{id}/decision", Tag: "affiliate", Auth: server.Required,
+			Summary: "Approve or reject a requested sample, with a note for the creator.", Request: SampleDecision{}, Response: affiliate.Sample{}, Handler: a.handleDecideSample},
+		{Method: "POST", Path: "/api/v1/samples/{id}/ship", Tag: "affiliate", Auth: server.Required,
+			Summary: "Record that an approved sample shipped, with the carrier and tracking number; the creator's video is due 14 days later.",
+			Request: order.Shipment{}, Response: affiliate.Sample{}, Handler: a.handleShipSample},
+		{Method: "POST", Path: "/api/v1/samples/{id}/content", Tag: "affiliate", Auth: server.Required,
+			Summary: "Fulfil a shipped sample with your video of it: a live video of yours that links the product.",
+			Request: SampleContent{}, Response: affiliate.Sample{}, Handler: a.handleFulfilSample},
 		{Method: "POST", Path: "/api/v1/me/payouts", Tag: "affiliate", Auth: server.Required,
 			Summary: "Pay your available commission, or part of it, out to you. Needs an Idempotency-Key: the same key pays once.",
 			Request: PayoutRequest{}, Response: payout.Payout{}, Status: http.StatusCreated, Handler: a.handleCreatorPayout},
@@ -192,4 +208,90 @@ func (a *API) handleCreatorPayout(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	return server.JSON(w, http.StatusCreated, p)
+}
+
+// SampleRequest asks for a sample of a product.
+type SampleRequest struct {
+	ProductID string `json:"product_id"`
+	Note      string `json:"note,omitempty"`
+}
+
+// SampleList is a list of samples.
+type SampleList struct {
+	Items []*affiliate.Sample `json:"items"`
+}
+
+// SampleDecision approves or rejects a sample.
+type SampleDecision struct {
+	Approve bool   `json:"approve"`
+	Note    string `json:"note,omitempty"`
+}
+
+// SampleContent names the video that fulfils a sample.
+type SampleContent struct {
+	VideoID string `json:"video_id"`
+}
+
+func (a *API) handleRequestSample(w http.ResponseWriter, r *http.Request) error {
+	var in SampleRequest
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	smp, err := a.Affiliate.RequestSample(r.Context(), server.Actor(r), in.ProductID, in.Note)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusCreated, smp)
+}
+
+func (a *API) handleMySamples(w http.ResponseWriter, r *http.Request) error {
+	ss, err := a.Affiliate.MySamples(r.Context(), server.Actor(r))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, SampleList{Items: nonNil(ss)})
+}
+
+func (a *API) handleShopSamples(w http.ResponseWriter, r *http.Request) error {
+	ss, err := a.Affiliate.SamplesOfShop(r.Context(), server.Actor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, SampleList{Items: nonNil(ss)})
+}
+
+func (a *API) handleDecideSample(w http.ResponseWriter, r *http.Request) error {
+	var in SampleDecision
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	smp, err := a.Affiliate.DecideSample(r.Context(), server.Actor(r), r.PathValue("id"), in.Approve, in.Note)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, smp)
+}
+
+func (a *API) handleShipSample(w http.ResponseWriter, r *http.Request) error {
+	var in order.Shipment
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	smp, err := a.Affiliate.ShipSample(r.Context(), server.Actor(r), r.PathValue("id"), in.Carrier, in.TrackingNumber)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, smp)
+}
+
+func (a *API) handleFulfilSample(w http.ResponseWriter, r *http.Request) error {
+	var in SampleContent
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	smp, err := a.Affiliate.FulfilSample(r.Context(), server.Actor(r), r.PathValue("id"), in.VideoID)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, smp)
 }

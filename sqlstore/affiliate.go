@@ -345,3 +345,85 @@ func (s *AffiliateStore) OpenPlans(ctx context.Context, market string, r page.Re
 	args = append(args, r.Limit+1)
 	return s.plans(ctx, db, query, args)
 }
+
+func (s *AffiliateStore) CreateSample(ctx context.Context, smp *affiliate.Sample) error {
+	db, err := s.r.ForMarket(smp.Market)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO affiliate_samples (id, market, shop_id, creator_id, product_id, status, note, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, smp.ID, smp.Market, smp.ShopID, smp.CreatorID, smp.ProductID, smp.Status, smp.Note, smp.CreatedAt.UTC(), smp.UpdatedAt.UTC())
+		return err
+	})
+}
+
+const sampleColumns = `s.id, s.market, s.shop_id, s.creator_id, s.product_id, COALESCE(p.title, ''), s.status, s.note, s.seller_note, s.carrier,
+	s.tracking_number, s.content_due_at, s.video_id, s.created_at, s.updated_at`
+
+func (s *AffiliateStore) samples(ctx context.Context, db *DB, where string, args ...any) ([]*affiliate.Sample, error) {
+	var out []*affiliate.Sample
+	err := db.Read().Query(ctx, `SELECT `+sampleColumns+` FROM affiliate_samples s LEFT JOIN products p ON p.id = s.product_id WHERE `+where+` ORDER BY s.id DESC`,
+		args, func(rows *sql.Rows) error {
+			smp := &affiliate.Sample{}
+			var due sql.NullTime
+			if err := rows.Scan(&smp.ID, &smp.Market, &smp.ShopID, &smp.CreatorID, &smp.ProductID, &smp.ProductTitle, &smp.Status, &smp.Note, &smp.SellerNote,
+				&smp.Carrier, &smp.TrackingNumber, &due, &smp.VideoID, &smp.CreatedAt, &smp.UpdatedAt); err != nil {
+				return err
+			}
+			smp.CreatedAt, smp.UpdatedAt = smp.CreatedAt.UTC(), smp.UpdatedAt.UTC()
+			if due.Valid {
+				t := due.Time.UTC()
+				smp.ContentDueAt = &t
+			}
+			out = append(out, smp)
+			return nil
+		})
+	return out, err
+}
+
+func (s *AffiliateStore) Sample(ctx context.Context, id string) (*affiliate.Sample, error) {
+	db, err := s.r.ForID(id)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.samples(ctx, db, `s.id = ?`, id)
+	if err == nil && len(out) == 0 {
+		err = loopshop.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out[0], nil
+}
+
+func (s *AffiliateStore) UpdateSample(ctx context.Context, smp *affiliate.Sample, from string) error {
+	db, err := s.r.ForID(smp.ID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `UPDATE affiliate_samples SET status = ?, seller_note = ?, carrier = ?, tracking_number = ?, content_due_at = ?, video_id = ?, updated_at = ?
+			WHERE id = ? AND status = ?`, smp.Status, smp.SellerNote, smp.Carrier, smp.TrackingNumber, nullTime(smp.ContentDueAt), smp.VideoID, smp.UpdatedAt.UTC(), smp.ID, from)
+		if err == nil && n == 0 {
+			err = affiliate.ErrChanged
+		}
+		return err
+	})
+}
+
+func (s *AffiliateStore) SamplesOfShop(ctx context.Context, shopID string) ([]*affiliate.Sample, error) {
+	db, err := s.r.ForID(shopID)
+	if err != nil {
+		return nil, err
+	}
+	return s.samples(ctx, db, `s.shop_id = ?`, shopID)
+}
+
+func (s *AffiliateStore) SamplesOfCreator(ctx context.Context, market, creatorID string) ([]*affiliate.Sample, error) {
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return nil, err
+	}
+	return s.samples(ctx, db, `s.creator_id = ?`, creatorID)
+}

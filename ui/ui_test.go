@@ -97,7 +97,7 @@ func newEnv(t *testing.T) *env {
 	e.media = store
 	e.content = content.NewService(sqlstore.NewContentStore(e.router), sqlstore.NewCatalogStore(e.router), store, markets)
 	e.orders.SetAttribution(e.content)
-	e.aff = affiliate.NewService(sqlstore.NewAffiliateStore(e.router), sqlstore.NewCatalogStore(e.router))
+	e.aff = affiliate.NewService(sqlstore.NewAffiliateStore(e.router), sqlstore.NewCatalogStore(e.router), markets)
 	e.content.SetAffiliation(e.aff)
 	e.orders.SetCommissions(e.aff)
 	logger := slog.New(slog.NewTextHandler(&e.log, nil))

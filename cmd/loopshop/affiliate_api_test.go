@@ -45,6 +45,13 @@ func TestAffiliateScenario(t *testing.T) {
 				check: valueAt("products.0.rate_bps", "800")},
 			{name: "nothing earned yet", method: "GET", path: "/api/v1/me/earnings", as: "creator", status: 200, check: all(valueAt("pending.amount", "0"), valueAt("available.amount", "0"))},
 			{name: "a payout of nothing", method: "POST", path: "/api/v1/me/payouts", as: "creator", header: map[string]string{"Idempotency-Key": "p1"}, body: `{}`, status: 409},
+			{name: "the creator asks for a sample", method: "POST", path: "/api/v1/samples", as: "creator", body: `{"product_id": "{product}", "note": "for my routine video"}`,
+				status: 201, check: all(save("sample", "id"), field("status", "REQUESTED"))},
+			{name: "the shop sees the request", method: "GET", path: "/api/v1/shops/{shop}/samples", as: "seller", status: 200, check: valueAt("items.0.id", "{sample}")},
+			{name: "the seller approves it", method: "POST", path: "/api/v1/samples/{sample}/decision", as: "seller", body: `{"approve": true}`, status: 200, check: field("status", "APPROVED")},
+			{name: "and ships it", method: "POST", path: "/api/v1/samples/{sample}/ship", as: "seller", body: `{"carrier": "Royal Mail", "tracking_number": "RM1234GB"}`,
+				status: 200, check: field("status", "SHIPPED")},
+			{name: "the creator sees it shipped", method: "GET", path: "/api/v1/me/samples", as: "creator", status: 200, check: valueAt("items.0.tracking_number", "RM1234GB")},
 			{name: "the seller ends the plan", method: "POST", path: "/api/v1/affiliate-plans/{plan}/end", as: "seller", status: 204},
 			{name: "gone from the marketplace", method: "GET", path: "/api/v1/markets/gb/affiliate-marketplace", status: 200, check: lengthAt("items", 0)},
 		})

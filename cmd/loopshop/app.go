@@ -211,10 +211,12 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Catalog.SetImageImport(catalog.ImageImport{Media: m.Media, Fetcher: fetch.New(fetch.Options{}), Log: m.Logger})
 	m.Content = content.NewService(sqlstore.NewContentStore(m.Router), sqlstore.NewCatalogStore(m.Router), m.Media, markets)
 	m.Content.SetLinkPolicy(links)
-	m.Affiliate = affiliate.NewService(sqlstore.NewAffiliateStore(m.Router), sqlstore.NewCatalogStore(m.Router))
+	m.Affiliate = affiliate.NewService(sqlstore.NewAffiliateStore(m.Router), sqlstore.NewCatalogStore(m.Router), markets)
 	// Creators promote what their plans cover; checkout credits each line
 	// to the content the buyer came from, and its creator's plan prices
 	// the commission.
+	m.Affiliate.SetLinkPolicy(links)
+	m.Affiliate.SetVideos(m.Content)
 	m.Content.SetAffiliation(m.Affiliate)
 	m.Orders.SetAttribution(m.Content)
 	m.Orders.SetCommissions(m.Affiliate)
