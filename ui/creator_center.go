@@ -17,6 +17,7 @@ func (u *UI) registerCreatorCenter(srv *server.Server) {
 	srv.HandlePage("POST /creator/plans/{id}/join", u.page(u.handleCreatorJoin))
 	srv.HandlePage("POST /creator/showcase", u.page(u.handleCreatorShowcaseAdd))
 	srv.HandlePage("POST /creator/payouts", u.page(u.handleCreatorPayout))
+	srv.HandlePage("POST /creator/samples", u.page(u.handleCreatorSample))
 }
 
 // creatorCenterPage is a creator's desk: earnings, the plans it is in, and
@@ -25,6 +26,8 @@ type creatorCenterPage struct {
 	Earnings    *payout.Earnings
 	Mine        []myPlan
 	Marketplace []*affiliate.Plan
+	Samples     []*affiliate.Sample
+	Now         time.Time
 	Joined      map[string]string // plan ID → membership status
 	Notice      string
 	Error       string
@@ -70,6 +73,10 @@ func (u *UI) renderCreatorCenter(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	p.Marketplace = mp.Items
+	if p.Samples, err = u.Affiliate.MySamples(ctx, actor); err != nil {
+		return err
+	}
+	p.Now = time.Now()
 	u.render(w, r, status, "creator_center", u.view(r, "Creator Center", mkt, p))
 	return nil
 }
@@ -93,6 +100,15 @@ func (u *UI) handleCreatorShowcaseAdd(w http.ResponseWriter, r *http.Request) er
 		return u.creatorFailed(w, r, err)
 	}
 	http.Redirect(w, r, "/creator?"+url.Values{"notice": {"“" + it.Title + "” is in your showcase."}}.Encode(), http.StatusSeeOther)
+	return nil
+}
+
+func (u *UI) handleCreatorSample(w http.ResponseWriter, r *http.Request) error {
+	smp, err := u.Affiliate.RequestSample(r.Context(), server.Actor(r), r.PostFormValue("product_id"), r.PostFormValue("note"))
+	if err != nil {
+		return u.creatorFailed(w, r, err)
+	}
+	http.Redirect(w, r, "/creator?"+url.Values{"notice": {"Sample of “" + smp.ProductTitle + "” requested: the seller answers here."}}.Encode(), http.StatusSeeOther)
 	return nil
 }
 

@@ -47,6 +47,9 @@ func TestCreatorCenter(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther)
 	wantBody(t, b.get(r.Header.Get("Location")), []string{"“Stoneware Mug” is in your showcase."}, nil)
 	wantBody(t, e.browser().get("/creators/"+a.ID), []string{"Mia Loops", "Stoneware Mug"}, nil)
+	r = b.post("/creator/samples", url.Values{"product_id": {e.mug.ID}})
+	wantStatus(t, r, http.StatusSeeOther)
+	wantBody(t, b.get(r.Header.Get("Location")), []string{"Sample of “Stoneware Mug” requested", "REQUESTED"}, nil)
 
 	// Creator Center is for creators.
 	e.seller(ctx, "GB", "plain@example.com")

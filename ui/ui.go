@@ -37,6 +37,7 @@ import (
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
+	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/server"
@@ -106,6 +107,7 @@ func New(d Deps) *UI {
 	funcs := template.FuncMap{
 		"price":       formatPrice,
 		"hasPrefix":   strings.HasPrefix,
+		"money":       money.New,
 		"bps":         func(bps int) string { return fmt.Sprintf("%g %%", float64(bps)/100) },
 		"category":    categoryName,
 		"initials":    initials,
@@ -168,6 +170,7 @@ func (u *UI) Register(srv *server.Server) {
 		u.registerSellerVideos(srv)
 		if u.Affiliate != nil && u.Payouts != nil {
 			u.registerCreatorCenter(srv)
+			u.registerSellerAffiliate(srv)
 		}
 	}
 	u.registerSeller(srv)
