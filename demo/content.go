@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
@@ -113,4 +114,50 @@ func (s *seeder) post(ctx context.Context, actor *identity.Actor, in content.New
 	}
 	_, err = s.Content.PostVideo(ctx, actor, in, up)
 	return err
+}
+
+// demoPlan is the plan each demo shop in the demo creator's market offers.
+const demoPlan = "Creator picks"
+
+// demoPlanBPS is its commission: 10 % on everything the shop sells.
+const demoPlanBPS = 1000
+
+// plans opens an affiliate plan in each demo shop of the creator's market,
+// has the creator join it, and puts a few of each shop's products in the
+// creator's showcase, so that Creator Center and the showcase have
+// something in them. A shop with any plan already is left alone.
+func (s *seeder) plans(ctx context.Context, creator *identity.Actor, posters []poster) error {
+	if s.Affiliate == nil || s.Content == nil || creator == nil {
+		return nil
+	}
+	for _, p := range posters {
+		if p.shop.Market != creator.Market {
+			continue
+		}
+		existing, err := s.Affiliate.PlansOfShop(ctx, p.actor, p.shop.ID)
+		if err != nil {
+			return err
+		}
+		if len(existing) > 0 {
+			continue
+		}
+		plan, err := s.Affiliate.CreatePlan(ctx, p.actor, p.shop.ID, affiliate.NewPlan{Kind: affiliate.Open, Name: demoPlan, ShopWideBPS: demoPlanBPS})
+		if err != nil {
+			return fmt.Errorf("open the plan of %s: %w", p.shop.Name, err)
+		}
+		s.sum.PlansCreated++
+		if _, err := s.Affiliate.Join(ctx, creator, plan.ID); err != nil {
+			return fmt.Errorf("join the plan of %s: %w", p.shop.Name, err)
+		}
+		pg, err := s.Catalog.ShopTab(ctx, p.shop.ID, page.Request{Limit: 3})
+		if err != nil {
+			return err
+		}
+		for _, prod := range pg.Items {
+			if _, err := s.Content.AddToShowcase(ctx, creator, prod.ID); err != nil {
+				return fmt.Errorf("showcase %q: %w", prod.Title, err)
+			}
+		}
+	}
+	return nil
 }

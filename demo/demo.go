@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
@@ -52,6 +53,9 @@ type Deps struct {
 	Media    media.Store
 	// Content posts the demo shops' videos; nil: the demo has none.
 	Content *content.Service
+	// Affiliate sets up the demo shops' plans for the demo creator; nil:
+	// the demo has none.
+	Affiliate *affiliate.Service
 	// Directory finds existing accounts by e-mail without a password
 	// check; sqlstore.IdentityStore is one.
 	Directory Directory
@@ -110,6 +114,8 @@ type Summary struct {
 	ImagesWritten   int
 	VideosPosted    int
 	VideosFound     int
+	// PlansCreated counts the affiliate plans opened for the demo creator.
+	PlansCreated int
 }
 
 // accountPlan is a demo account to ensure.
@@ -252,7 +258,10 @@ func (s *seeder) seed(ctx context.Context, items []item) error {
 	if err := s.products(ctx, interleave(queues)); err != nil {
 		return err
 	}
-	return s.videos(ctx, posters)
+	if err := s.videos(ctx, posters); err != nil {
+		return err
+	}
+	return s.plans(ctx, actors[1], posters)
 }
 
 // accounts signs in to every planned account, creating those missing, in

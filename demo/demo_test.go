@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
@@ -107,12 +108,16 @@ func newWorld(t *testing.T, engine string) world {
 	var log bytes.Buffer
 	dir := sqlstore.NewIdentityStore(router)
 	ids := identity.NewService(dir, markets, cfg.Secret, time.Hour)
+	aff := affiliate.NewService(sqlstore.NewAffiliateStore(router), sqlstore.NewCatalogStore(router), markets)
+	cont := content.NewService(sqlstore.NewContentStore(router), sqlstore.NewCatalogStore(router), store, markets)
+	cont.SetAffiliation(aff)
 	return world{
 		deps: Deps{
 			Markets:   markets,
 			Identity:  ids,
 			Catalog:   catalog.NewService(sqlstore.NewCatalogStore(router), markets),
-			Content:   content.NewService(sqlstore.NewContentStore(router), sqlstore.NewCatalogStore(router), store, markets),
+			Content:   cont,
+			Affiliate: aff,
 			Media:     store,
 			Directory: dir,
 			ImageSize: 64, // small pictures keep the test quick under -race
@@ -224,6 +229,20 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The creator is in a plan of each GB shop, with products in its
+		// showcase it may promote.
+		if sum.PlansCreated != 2 {
+			t.Errorf("first run opened %d affiliate plans; want one in each of the 2 GB shops", sum.PlansCreated)
+		}
+		creatorActor := signIn(t, w, "creator@demo.loopshop.test")
+		mine, _, err := w.deps.Affiliate.MyPlans(ctx, creatorActor)
+		if err != nil || len(mine) != 2 {
+			t.Errorf("the creator is in %d plans (%v); want 2", len(mine), err)
+		}
+		sc, err := w.deps.Content.Showcase(ctx, creatorActor.AccountID, page.Request{Limit: page.MaxLimit})
+		if err != nil || len(sc.Items) != 6 {
+			t.Errorf("the creator's showcase has %d products (%v); want 3 from each GB shop", len(sc.Items), err)
+		}
 		if sum.VideosPosted != len(clips) || len(clips) < 8 {
 			t.Errorf("first run posted %d videos; want all %d clips (at least one per shop)", sum.VideosPosted, len(clips))
 		}
@@ -283,7 +302,7 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.ProductsCreated != 0 || sum.ProductsFound != 194 || sum.ImagesWritten != 0 || sum.VideosPosted != 0 || sum.VideosFound != len(clips) {
+		if sum.ProductsCreated != 0 || sum.ProductsFound != 194 || sum.ImagesWritten != 0 || sum.VideosPosted != 0 || sum.VideosFound != len(clips) || sum.PlansCreated != 0 {
 			t.Errorf("second run: created %d products, found %d, wrote %d images, posted %d videos, found %d; want 0, 194, 0, 0, %d",
 				sum.ProductsCreated, sum.ProductsFound, sum.ImagesWritten, sum.VideosPosted, sum.VideosFound, len(clips))
 		}
@@ -421,4 +440,18 @@ func TestInterleaveSpreadsEveryList(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("interleave (-want +got):\n%s", diff)
 	}
+}
+
+// signIn signs in to a demo account and returns its actor.
+func signIn(t *testing.T, w world, email string) *identity.Actor {
+	t.Helper()
+	tok, _, err := w.ids.Login(context.Background(), email, Password, identity.SessionAPI)
+	if err != nil {
+		t.Fatalf("sign in as %s: %v", email, err)
+	}
+	a, err := w.ids.Authenticate(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -243,7 +243,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Content: m.Content, Affiliate: m.Affiliate, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
 	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Affiliate: m.Affiliate, Payouts: payouts, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
-		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
+		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Affiliate: m.Affiliate, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
 			return err
 		}
 	}
