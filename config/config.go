@@ -48,6 +48,10 @@ type Config struct {
 	Limits            Limits `json:"limits"`
 	// Payments says who takes card payments.
 	Payments Payments `json:"payments"`
+	// AttributionWindow is how long a buyer's tap on content counts for a
+	// later order of the product: the creator or video it came from is
+	// credited with orders within the window after the last tap.
+	AttributionWindow Duration `json:"attribution_window"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `json:"log_level"`
 }
@@ -117,8 +121,9 @@ func Default() Config {
 			RateBurst:     100,
 			SessionTTL:    Duration{30 * 24 * time.Hour},
 		},
-		Payments: Payments{Provider: ProviderTestCard},
-		LogLevel: "info",
+		Payments:          Payments{Provider: ProviderTestCard},
+		AttributionWindow: Duration{14 * 24 * time.Hour},
+		LogLevel:          "info",
 	}
 }
 
@@ -144,6 +149,7 @@ func (c *Config) LoadFile(path string) error {
 //	LOOPSHOP_SECRET, LOOPSHOP_LOG_LEVEL, LOOPSHOP_SQLITE_SYNCHRONOUS,
 //	LOOPSHOP_RATE_PER_SECOND, LOOPSHOP_RATE_BURST, LOOPSHOP_MAX_BODY_BYTES,
 //	LOOPSHOP_PAYMENTS_PROVIDER, LOOPSHOP_STRIPE_URL, LOOPSHOP_STRIPE_KEY,
+//	LOOPSHOP_ATTRIBUTION_WINDOW (a duration such as 336h),
 //	LOOPSHOP_REGION_<NAME>=<database URL>   e.g. LOOPSHOP_REGION_EU=postgres://…
 func (c *Config) LoadEnv(environ []string) error {
 	for _, kv := range environ {
@@ -179,6 +185,8 @@ func (c *Config) LoadEnv(environ []string) error {
 			c.Payments.StripeURL = v
 		case "STRIPE_KEY":
 			c.Payments.StripeKey = v
+		case "ATTRIBUTION_WINDOW":
+			c.AttributionWindow.Duration, err = time.ParseDuration(v)
 		case "CONFIG", "TEST_POSTGRES":
 			// Read by the command and by tests respectively.
 		default:
@@ -237,6 +245,11 @@ func (c *Config) Validate() error {
 	}
 	if c.Limits.SessionTTL.Duration <= 0 {
 		c.Limits.SessionTTL.Duration = Default().Limits.SessionTTL.Duration
+	}
+	if w := c.AttributionWindow.Duration; w < 0 || w > 90*24*time.Hour {
+		return fmt.Errorf("config: attribution_window %s must be 0 (the default, 14 days) to 90 days (2160h)", w)
+	} else if w == 0 {
+		c.AttributionWindow.Duration = Default().AttributionWindow.Duration
 	}
 	return c.Payments.validate()
 }

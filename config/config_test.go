@@ -19,7 +19,7 @@ func TestLayersOverrideInOrder(t *testing.T) {
 	if err := c.LoadFile(path); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.LoadEnv([]string{"LOOPSHOP_ADDR=127.0.0.1:7000", "LOOPSHOP_REGION_EU=postgres://db-eu/loopshop", "PATH=/bin", "LOOPSHOP_RATE_BURST=20"}); err != nil {
+	if err := c.LoadEnv([]string{"LOOPSHOP_ADDR=127.0.0.1:7000", "LOOPSHOP_REGION_EU=postgres://db-eu/loopshop", "PATH=/bin", "LOOPSHOP_RATE_BURST=20", "LOOPSHOP_ATTRIBUTION_WINDOW=168h"}); err != nil {
 		t.Fatal(err)
 	}
 	c.DataDir = dir
@@ -40,6 +40,12 @@ func TestLayersOverrideInOrder(t *testing.T) {
 	}
 	if c.Limits.SessionTTL.Duration != 2*time.Hour || c.Limits.MaxBodyBytes != 2048 || c.Limits.RateBurst != 20 || c.Limits.RatePerSecond != 5 {
 		t.Errorf("limits = %+v", c.Limits)
+	}
+	if c.AttributionWindow.Duration != 7*24*time.Hour {
+		t.Errorf("attribution window %s from the environment; want 168h", c.AttributionWindow)
+	}
+	if d := Default(); d.AttributionWindow.Duration != 14*24*time.Hour {
+		t.Errorf("default attribution window %s; want 14 days", d.AttributionWindow)
 	}
 }
 
@@ -66,6 +72,8 @@ func TestMistakesAreReportedNotIgnored(t *testing.T) {
 		{"duplicate market", func(c *Config) error { c.Markets = append(c.Markets, c.Markets[0]); return c.Validate() }, "configured twice"},
 		{"bad synchronous", func(c *Config) error { c.SQLiteSynchronous = "SOMETIMES"; return c.Validate() }, "sqlite_synchronous"},
 		{"no body limit", func(c *Config) error { c.Limits.MaxBodyBytes = 0; return c.Validate() }, "max_body_bytes"},
+		{"attribution window of a year", func(c *Config) error { c.AttributionWindow.Duration = 365 * 24 * time.Hour; return c.Validate() }, "attribution_window"},
+		{"bad attribution window", func(c *Config) error { return c.LoadEnv([]string{"LOOPSHOP_ATTRIBUTION_WINDOW=two weeks"}) }, "LOOPSHOP_ATTRIBUTION_WINDOW"},
 		{"unknown payment provider", func(c *Config) error { c.Payments.Provider = "paypal"; return c.Validate() }, `payments.provider "paypal" must be testcard or stripe`},
 		{"stripe without a key", func(c *Config) error {
 			_ = c.LoadEnv([]string{"LOOPSHOP_PAYMENTS_PROVIDER=stripe"})

@@ -211,6 +211,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Catalog.SetImageImport(catalog.ImageImport{Media: m.Media, Fetcher: fetch.New(fetch.Options{}), Log: m.Logger})
 	m.Content = content.NewService(sqlstore.NewContentStore(m.Router), sqlstore.NewCatalogStore(m.Router), m.Media, markets)
 	m.Content.SetLinkPolicy(links)
+	m.Content.Window = m.Config.AttributionWindow.Duration
 	m.Affiliate = affiliate.NewService(sqlstore.NewAffiliateStore(m.Router), sqlstore.NewCatalogStore(m.Router), markets)
 	// Creators promote what their plans cover; checkout credits each line
 	// to the content the buyer came from, and its creator's plan prices
