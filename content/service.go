@@ -283,6 +283,17 @@ func (s *Service) promotable(ctx context.Context, actor *identity.Actor, v *Vide
 	return p, nil
 }
 
+// Linkable checks that a shop (shopID) or a creator (creatorID) may link a
+// product from its content in market, by the rules of anchors, and returns
+// what a chip shows of it. Live rooms use it for their shopping bag.
+func (s *Service) Linkable(ctx context.Context, market, shopID, creatorID, productID, field string) (Anchor, error) {
+	p, err := s.promotable(ctx, nil, &Video{Market: market, ShopID: shopID, CreatorID: creatorID}, productID, field)
+	if err != nil {
+		return Anchor{}, err
+	}
+	return anchorOf(p), nil
+}
+
 func (s *Service) mayPromote(ctx context.Context, creatorID, productID string) (bool, error) {
 	if s.affiliation == nil {
 		return false, nil

@@ -38,8 +38,11 @@ type DB struct {
 	engine string
 	name   string // for messages: the URL without credentials
 	d      dialect
-	write  *sql.DB
-	read   *sql.DB
+	// url is a PostgreSQL database's URL, for connections of its own
+	// outside the pool (NotifyHub's LISTEN).
+	url   string
+	write *sql.DB
+	read  *sql.DB
 	// On SQLite, prepared statements of each pool.
 	writeStmts, readStmts *stmtCache
 }
@@ -138,7 +141,7 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	pool.SetMaxOpenConns(32)
 	pool.SetMaxIdleConns(32)
 	pool.SetConnMaxIdleTime(5 * time.Minute)
-	db := &DB{engine: Postgres, name: redact(rawURL), d: postgresDialect{}, write: pool, read: pool}
+	db := &DB{engine: Postgres, name: redact(rawURL), url: rawURL, d: postgresDialect{}, write: pool, read: pool}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -1,0 +1,239 @@
+package live_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/content"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/live"
+	"github.com/loopshop/loopshop/media"
+	"github.com/loopshop/loopshop/sqlstore"
+	"github.com/loopshop/loopshop/sqlstore/sqltest"
+)
+
+// server is one loopshop server's live side over a router.
+type server struct {
+	live *live.Service
+	hub  *sqlstore.NotifyHub
+}
+
+func newServer(t *testing.T, r *sqlstore.Router) *server {
+	t.Helper()
+	files, err := media.OpenLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { files.Close() })
+	cat := sqlstore.NewCatalogStore(r)
+	cont := content.NewService(sqlstore.NewContentStore(r), cat, files, r.Markets())
+	hub := sqlstore.NewNotifyHub(r, live.NewLocalHub(), slog.New(slog.DiscardHandler))
+	t.Cleanup(func() { hub.Close() })
+	return &server{live: live.NewService(sqlstore.NewLiveStore(r), hub, cont, cat, r.Markets()), hub: hub}
+}
+
+type world struct {
+	t       *testing.T
+	r       *sqlstore.Router
+	ids     *identity.Service
+	catalog *catalog.Service
+	n       atomic.Int64
+}
+
+func (w *world) account(market string, creator bool) *identity.Actor {
+	w.t.Helper()
+	ctx := context.Background()
+	a := &identity.Account{ID: loopshop.NewID("acc", market), Market: market, Email: fmt.Sprintf("u%d@example.com", w.n.Add(1)),
+		DisplayName: fmt.Sprintf("User %d", w.n.Load()), CreatedAt: identity.Now(), PasswordHash: "unused", IsCreator: creator}
+	if err := sqlstore.NewIdentityStore(w.r).CreateAccount(ctx, a); err != nil {
+		w.t.Fatal(err)
+	}
+	tok, err := w.ids.StartSession(ctx, a, identity.SessionAPI)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	act, err := w.ids.Authenticate(ctx, tok)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return act
+}
+
+func (w *world) shop(market, name string) (*identity.Actor, *catalog.Shop, *catalog.Product) {
+	w.t.Helper()
+	ctx := context.Background()
+	a := w.account(market, false)
+	shop, err := w.catalog.CreateShop(ctx, a, catalog.NewShop{Name: name})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	a.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
+	p, err := w.catalog.CreateProduct(ctx, a, shop.ID, catalog.NewProduct{Title: name + " bestseller", Category: "beauty", SKUs: []catalog.NewSKU{{Price: 1500}}}, true)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return a, shop, p
+}
+
+func newWorld(t *testing.T, r *sqlstore.Router) *world {
+	return &world{t: t, r: r, ids: identity.NewService(sqlstore.NewIdentityStore(r), r.Markets(), "test-secret", time.Hour),
+		catalog: catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets())}
+}
+
+// next waits for the next event of a subscription.
+func next(t *testing.T, ch <-chan live.Event) live.Event {
+	t.Helper()
+	select {
+	case e := <-ch:
+		return e
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event within 10 s")
+		return live.Event{}
+	}
+}
+
+// A shop hosts a room: it opens only where live commerce is on, sells only
+// the shop's products, pins what is in its bag for every viewer, and its
+// chat redacts off-platform contacts and records the violation.
+func TestRoom(t *testing.T) {
+	t.Parallel()
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		w, s := newWorld(t, r), newServer(t, r)
+		seller, shop, serum := w.shop("GB", "Glow")
+		_, _, other := w.shop("GB", "Elsewhere")
+		deSeller, deShop, _ := w.shop("DE", "Kiez")
+
+		if _, err := s.live.CreateRoom(ctx, deSeller, live.NewRoom{ShopID: deShop.ID, Title: "Abendshow", StreamURL: "https://media.example.com/live/kiez.m3u8"}); loopshop.ErrorCode(err) != loopshop.ECONFLICT {
+			t.Errorf("a room in DE, where live commerce is off: %v; want a conflict", err)
+		}
+		for _, tt := range []struct {
+			in    live.NewRoom
+			field string
+		}{
+			{live.NewRoom{ShopID: shop.ID, Title: "", StreamURL: "https://media.example.com/a.m3u8"}, "title"},
+			{live.NewRoom{ShopID: shop.ID, Title: "Glow hour", StreamURL: "rtmp://media.example.com/a"}, "stream_url"},
+			{live.NewRoom{ShopID: shop.ID, Title: "Glow hour"}, "stream_url"},
+			{live.NewRoom{ShopID: shop.ID, Title: "Glow hour", StreamURL: "https://media.example.com/a.m3u8", Products: []string{other.ID}}, "products[0]"},
+			{live.NewRoom{ShopID: shop.ID, Title: "Deals at glow dot example dot com", StreamURL: "https://media.example.com/a.m3u8"}, "title"},
+		} {
+			if _, err := s.live.CreateRoom(ctx, seller, tt.in); loopshop.ErrorField(err) != tt.field {
+				t.Errorf("room %+v: %v; want it refused on %s", tt.in, err, tt.field)
+			}
+		}
+		room, err := s.live.CreateRoom(ctx, seller, live.NewRoom{ShopID: shop.ID, Title: "Glow hour", StreamURL: "https://media.example.com/live/glow.m3u8", Products: []string{serum.ID}})
+		if err != nil || room.Status != live.Scheduled || len(room.Bag) != 1 || room.Bag[0].Title != "Glow bestseller" {
+			t.Fatalf("create: %+v %v", room, err)
+		}
+		events, stop := s.hub.Subscribe(room.ID)
+		defer stop()
+		viewer := w.account("GB", false)
+		if _, err := s.live.Chat(ctx, viewer, room.ID, "hello"); loopshop.ErrorCode(err) != loopshop.ECONFLICT {
+			t.Errorf("chat before the room is live: %v; want a conflict", err)
+		}
+		if _, err := s.live.Pin(ctx, viewer, room.ID, serum.ID); loopshop.ErrorCode(err) != loopshop.EFORBIDDEN {
+			t.Errorf("a viewer pinning: %v; want forbidden", err)
+		}
+		if _, err := s.live.Start(ctx, seller, room.ID); err != nil {
+			t.Fatal(err)
+		}
+		if e := next(t, events); e.Type != live.EventStatus || e.Status != live.Live {
+			t.Errorf("first event %+v; want the room going live", e)
+		}
+		if _, err := s.live.Pin(ctx, seller, room.ID, other.ID); loopshop.ErrorField(err) != "product_id" {
+			t.Errorf("pinning a product not in the bag: %v; want it refused", err)
+		}
+		if _, err := s.live.Pin(ctx, seller, room.ID, serum.ID); err != nil {
+			t.Fatal(err)
+		}
+		if e := next(t, events); e.Type != live.EventPin || e.Product == nil || e.Product.ProductID != serum.ID || e.Product.Price.Amount != 1500 {
+			t.Errorf("pin event %+v; want the serum with its price", e)
+		}
+
+		msg, err := s.live.Chat(ctx, viewer, room.ID, "cheaper on glowdeals.example.com or text +44 7911 123456")
+		if err != nil || !msg.Redacted || strings.Contains(msg.Text, "glowdeals") || strings.Contains(msg.Text, "7911") {
+			t.Fatalf("chat with contacts: %+v %v; want them redacted", msg, err)
+		}
+		if e := next(t, events); e.Type != live.EventChat || e.Message.Text != msg.Text {
+			t.Errorf("chat event %+v; want the redacted message", e)
+		}
+		vs, err := sqlstore.NewLiveStore(r).Violations(ctx, "GB", viewer.AccountID)
+		if err != nil || len(vs) != 1 || !strings.Contains(vs[0].Text, "glowdeals") || vs[0].Ref != room.ID {
+			t.Errorf("violations %+v %v; want the original message recorded", vs, err)
+		}
+		if m, err := s.live.Chat(ctx, viewer, room.ID, "love this serum!"); err != nil || m.Redacted {
+			t.Errorf("a plain message: %+v %v", m, err)
+		}
+		next(t, events)
+		msgs, err := s.live.Messages(ctx, room.ID)
+		if err != nil || len(msgs) != 2 || msgs[1].Text != "love this serum!" {
+			t.Errorf("messages %+v %v; want both, oldest first", msgs, err)
+		}
+		got, err := s.live.Room(ctx, room.ID)
+		if err != nil || got.Pinned != serum.ID || got.Status != live.Live {
+			t.Errorf("room %+v %v; want it live with the serum pinned", got, err)
+		}
+		if _, err := s.live.End(ctx, seller, room.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.live.Room(ctx, room.ID); got.Pinned != "" || got.EndedAt == nil {
+			t.Errorf("an ended room %+v; want no pin and its end time", got)
+		}
+	})
+}
+
+// Two servers over one PostgreSQL: a pin made on one reaches a viewer
+// connected to the other.
+func TestHubAcrossServers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := sqltest.Config(t, sqlstore.Postgres)
+	r1, r2 := sqltest.RouterFor(t, cfg), sqltest.RouterFor(t, cfg)
+	w := newWorld(t, r1)
+	s1, s2 := newServer(t, r1), newServer(t, r2)
+	seller, shop, serum := w.shop("GB", "Glow")
+	room, err := s1.live.CreateRoom(ctx, seller, live.NewRoom{ShopID: shop.ID, Title: "Glow hour", StreamURL: "https://media.example.com/live/glow.m3u8", Products: []string{serum.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onTwo, stop := s2.hub.Subscribe(room.ID)
+	defer stop()
+	if _, err := s1.live.Start(ctx, seller, room.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s1.live.Pin(ctx, seller, room.ID, serum.ID); err != nil {
+		t.Fatal(err)
+	}
+	if e := next(t, onTwo); e.Type != live.EventStatus {
+		t.Errorf("server two first saw %+v; want the room going live", e)
+	}
+	if e := next(t, onTwo); e.Type != live.EventPin || e.Product.ProductID != serum.ID {
+		t.Errorf("server two saw %+v; want the pin made on server one", e)
+	}
+}
+
+// A slow viewer loses its oldest events instead of holding the room up.
+func TestLocalHubDropsOldestForSlowViewers(t *testing.T) {
+	h := live.NewLocalHub()
+	ch, stop := h.Subscribe("liv_gb_x")
+	defer stop()
+	for i := range 100 {
+		h.Deliver(live.Event{Type: live.EventChat, RoomID: "liv_gb_x", Viewers: i})
+	}
+	first := <-ch
+	if first.Viewers != 100-64 {
+		t.Errorf("the oldest event kept is #%d; want #%d, the 64 newest kept", first.Viewers, 100-64)
+	}
+	stop()
+	if n := h.Subscribers("liv_gb_x"); n != 0 {
+		t.Errorf("%d subscribers after stopping; want 0", n)
+	}
+}

@@ -1,0 +1,325 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/content"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/linkpolicy"
+	"github.com/loopshop/loopshop/market"
+)
+
+// ErrChanged is the store's answer when a room is no longer in the status
+// an update expects.
+var ErrChanged = errors.New("live: changed since read")
+
+// Linker checks that a host may sell a product in its content (content.Service).
+type Linker interface {
+	Linkable(ctx context.Context, market, shopID, creatorID, productID, field string) (content.Anchor, error)
+}
+
+// Shops reads the shop a room is hosted for (catalog.Store is one).
+type Shops interface {
+	Shop(ctx context.Context, id string) (*catalog.Shop, error)
+}
+
+// Service holds the rules of live rooms.
+type Service struct {
+	store   Store
+	hub     Hub
+	links   *linkpolicy.Policy
+	linker  Linker
+	shops   Shops
+	markets *market.Set
+	now     func() time.Time
+}
+
+// NewService returns the live service; events go out through hub.
+func NewService(store Store, hub Hub, linker Linker, shops Shops, markets *market.Set) *Service {
+	links, err := linkpolicy.New(linkpolicy.Options{})
+	if err != nil {
+		panic("live: default link policy: " + err.Error())
+	}
+	return &Service{store: store, hub: hub, links: links, linker: linker, shops: shops, markets: markets, now: identity.Now}
+}
+
+// SetLinkPolicy sets the policy chat must pass.
+func (s *Service) SetLinkPolicy(p *linkpolicy.Policy) { s.links = p }
+
+// SetClock replaces the clock, for tests.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Hub returns the hub the service publishes to, for the viewers' side.
+func (s *Service) Hub() Hub { return s.hub }
+
+// NewRoom is a room as its host sets it up.
+type NewRoom struct {
+	// ShopID hosts the room for that shop; empty: the actor, a creator.
+	ShopID      string     `json:"shop_id,omitempty"`
+	Title       string     `json:"title"`
+	StreamURL   string     `json:"stream_url,omitempty"`
+	VideoID     string     `json:"video_id,omitempty"`
+	ScheduledAt *time.Time `json:"scheduled_at,omitempty"`
+	Products    []string   `json:"products,omitempty"`
+}
+
+// CreateRoom sets up a room, scheduled for later or to go live now. Live
+// commerce must be open in the market.
+func (s *Service) CreateRoom(ctx context.Context, actor *identity.Actor, in NewRoom) (*Room, error) {
+	if actor == nil || actor.AccountID == "" {
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to host a live room")
+	}
+	now := s.now()
+	r := &Room{Status: Scheduled, CreatedAt: now, ScheduledAt: now, Bag: []content.Anchor{}}
+	if in.ShopID != "" {
+		shop, err := s.shops.Shop(ctx, in.ShopID)
+		if err != nil {
+			return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop not found")
+		}
+		if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
+			return nil, err
+		}
+		r.Market, r.ShopID, r.HostName = shop.Market, shop.ID, shop.Name
+	} else {
+		if !actor.IsCreator {
+			return nil, loopshop.Errorf(loopshop.EFORBIDDEN, "only creators host live rooms as themselves; to host for your shop, give shop_id")
+		}
+		r.Market, r.CreatorID, r.HostName = actor.Market, actor.AccountID, actor.DisplayName
+	}
+	m, err := s.markets.Get(r.Market)
+	if err != nil {
+		return nil, err
+	}
+	if !m.LiveCommerce {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "live commerce is not open in %s yet; it opens market by market", m.Name)
+	}
+	r.ID = loopshop.NewID("liv", m.Code)
+	r.Title = strings.TrimSpace(in.Title)
+	if r.Title == "" || utf8.RuneCountInString(r.Title) > MaxTitle {
+		return nil, loopshop.Invalid("title", "give the room a title of 1 to %d characters", MaxTitle)
+	}
+	if _, err := s.links.Check(r.Title, "title", m, now); err != nil {
+		return nil, err
+	}
+	if in.StreamURL != "" {
+		u, err := url.Parse(in.StreamURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.HasSuffix(strings.ToLower(u.Path), ".m3u8") {
+			return nil, loopshop.Invalid("stream_url", "give the HLS playlist of the stream, an http(s) URL ending in .m3u8")
+		}
+		r.StreamURL = u.String()
+	}
+	r.VideoID = in.VideoID
+	if r.StreamURL == "" && r.VideoID == "" {
+		return nil, loopshop.Invalid("stream_url", "give the stream's HLS URL, or a video_id of yours to loop")
+	}
+	if in.ScheduledAt != nil {
+		if in.ScheduledAt.Before(now.Add(-time.Minute)) || in.ScheduledAt.After(now.Add(90*24*time.Hour)) {
+			return nil, loopshop.Invalid("scheduled_at", "schedule the room from now to 90 days ahead")
+		}
+		r.ScheduledAt = in.ScheduledAt.UTC()
+	}
+	if len(in.Products) > MaxBag {
+		return nil, loopshop.Invalid("products", "a shopping bag holds at most %d products", MaxBag)
+	}
+	for i, id := range in.Products {
+		if slices.Contains(in.Products[:i], id) {
+			return nil, loopshop.Invalid(fmt.Sprintf("products[%d]", i), "product %s is in the bag twice", id)
+		}
+		a, err := s.linker.Linkable(ctx, r.Market, r.ShopID, r.CreatorID, id, fmt.Sprintf("products[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		r.Bag = append(r.Bag, a)
+	}
+	if err := s.store.CreateRoom(ctx, r); err != nil {
+		return nil, fmt.Errorf("create room: %w", err)
+	}
+	return r, nil
+}
+
+// Room returns a room; anyone may look.
+func (s *Service) Room(ctx context.Context, id string) (*Room, error) {
+	r, err := s.store.Room(ctx, id)
+	if err != nil {
+		if errors.Is(err, loopshop.ErrNotFound) || loopshop.ErrorCode(err) == loopshop.EINVALID {
+			return nil, loopshop.Errorf(loopshop.ENOTFOUND, "live room not found")
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+// hosted returns a room the actor hosts: its creator, or staff of its shop.
+func (s *Service) hosted(ctx context.Context, actor *identity.Actor, id string) (*Room, error) {
+	if actor == nil || actor.AccountID == "" {
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to host a live room")
+	}
+	r, err := s.Room(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.CreatorID != "" && r.CreatorID == actor.AccountID {
+		return r, nil
+	}
+	if r.ShopID != "" {
+		if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "live room", Market: r.Market, ShopID: r.ShopID}); err == nil {
+			return r, nil
+		} else if loopshop.ErrorCode(err) == loopshop.EFORBIDDEN {
+			return nil, err
+		}
+	}
+	return nil, loopshop.Errorf(loopshop.EFORBIDDEN, "only the room's host may do this")
+}
+
+// Start takes a scheduled room live; End ends a live one.
+func (s *Service) Start(ctx context.Context, actor *identity.Actor, id string) (*Room, error) {
+	return s.move(ctx, actor, id, Scheduled, Live)
+}
+
+func (s *Service) End(ctx context.Context, actor *identity.Actor, id string) (*Room, error) {
+	return s.move(ctx, actor, id, Live, Ended)
+}
+
+func (s *Service) move(ctx context.Context, actor *identity.Actor, id, from, to string) (*Room, error) {
+	r, err := s.hosted(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != from {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room is %s; only a %s room can go %s", r.Status, from, to)
+	}
+	now := s.now()
+	r.Status = to
+	if to == Live {
+		r.StartedAt = &now
+	} else {
+		r.EndedAt = &now
+	}
+	if err := s.store.SetStatus(ctx, r, from); err != nil {
+		if errors.Is(err, ErrChanged) {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room changed meanwhile; reload it")
+		}
+		return nil, err
+	}
+	return r, s.hub.Publish(ctx, Event{Type: EventStatus, RoomID: r.ID, At: now, Status: to})
+}
+
+// SetBag replaces the room's shopping bag.
+func (s *Service) SetBag(ctx context.Context, actor *identity.Actor, id string, products []string) (*Room, error) {
+	r, err := s.hosted(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == Ended {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room has ended")
+	}
+	if len(products) > MaxBag {
+		return nil, loopshop.Invalid("products", "a shopping bag holds at most %d products", MaxBag)
+	}
+	bag := []content.Anchor{}
+	for i, pid := range products {
+		if slices.Contains(products[:i], pid) {
+			return nil, loopshop.Invalid(fmt.Sprintf("products[%d]", i), "product %s is in the bag twice", pid)
+		}
+		a, err := s.linker.Linkable(ctx, r.Market, r.ShopID, r.CreatorID, pid, fmt.Sprintf("products[%d]", i))
+		if err != nil {
+			return nil, err
+		}
+		bag = append(bag, a)
+	}
+	if err := s.store.SetBag(ctx, r.ID, products); err != nil {
+		return nil, err
+	}
+	r.Bag = bag
+	if r.Pinned != "" && !slices.Contains(products, r.Pinned) {
+		r.Pinned = ""
+	}
+	return r, s.hub.Publish(ctx, Event{Type: EventBag, RoomID: r.ID, At: s.now(), Bag: bag})
+}
+
+// Pin shows a product of the bag over the stream to every viewer; an
+// empty productID takes the pin down.
+func (s *Service) Pin(ctx context.Context, actor *identity.Actor, id, productID string) (*Room, error) {
+	r, err := s.hosted(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != Live {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "pin products while the room is live; it is %s", r.Status)
+	}
+	e := Event{Type: EventUnpin, RoomID: r.ID, At: s.now()}
+	if productID != "" {
+		i := slices.IndexFunc(r.Bag, func(a content.Anchor) bool { return a.ProductID == productID })
+		if i < 0 {
+			return nil, loopshop.Invalid("product_id", "put %s in the room's shopping bag before pinning it", productID)
+		}
+		e.Type, e.Product = EventPin, &r.Bag[i]
+	}
+	if err := s.store.SetPinned(ctx, r.ID, productID); err != nil {
+		return nil, err
+	}
+	r.Pinned = productID
+	return r, s.hub.Publish(ctx, e)
+}
+
+// Chat posts a message in a live room. After the market's cut-over date
+// an off-platform link or contact in it is redacted before anyone sees
+// it, and recorded as a violation of its author's.
+func (s *Service) Chat(ctx context.Context, actor *identity.Actor, id, text string) (*Message, error) {
+	if actor == nil || actor.AccountID == "" {
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to chat")
+	}
+	r, err := s.Room(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != Live {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the chat opens when the room goes live; it is %s", r.Status)
+	}
+	text = strings.TrimSpace(text)
+	if text == "" || utf8.RuneCountInString(text) > MaxMessage {
+		return nil, loopshop.Invalid("text", "a message is 1 to %d characters", MaxMessage)
+	}
+	m, err := s.markets.Get(r.Market)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	msg := &Message{ID: loopshop.NewID("msg", r.Market), RoomID: r.ID, AuthorID: actor.AccountID, AuthorName: actor.DisplayName, Text: text, At: now}
+	var v *Violation
+	if found := s.links.Scan(text, m.Code); len(found) > 0 && m.ClosedLoop(now) {
+		msg.Text, msg.Redacted = linkpolicy.Redact(text, found), true
+		v = &Violation{ID: loopshop.NewID("vio", r.Market), Market: r.Market, AccountID: actor.AccountID, Kind: "live_chat_link", Ref: r.ID,
+			Text: text, Reason: found[0].String(), At: now}
+	}
+	if err := s.store.AddMessage(ctx, msg, r.Market, v); err != nil {
+		return nil, err
+	}
+	return msg, s.hub.Publish(ctx, Event{Type: EventChat, RoomID: r.ID, At: now, Message: msg})
+}
+
+// Messages returns the latest messages of a room, oldest first.
+func (s *Service) Messages(ctx context.Context, id string) ([]*Message, error) {
+	if _, err := s.Room(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.store.Messages(ctx, id, 100)
+}
+
+// LiveNow lists a market's live rooms.
+func (s *Service) LiveNow(ctx context.Context, marketCode string) ([]*Room, error) {
+	m, err := s.markets.Get(marketCode)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.RoomsOf(ctx, m.Code, Live, 50)
+}

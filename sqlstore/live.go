@@ -1,0 +1,371 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/content"
+	"github.com/loopshop/loopshop/live"
+	"github.com/loopshop/loopshop/money"
+)
+
+// LiveStore implements live.Store in each market's region.
+type LiveStore struct{ r *Router }
+
+// NewLiveStore returns the live store over r.
+func NewLiveStore(r *Router) *LiveStore { return &LiveStore{r: r} }
+
+var _ live.Store = (*LiveStore)(nil)
+
+func (s *LiveStore) CreateRoom(ctx context.Context, r *live.Room) error {
+	db, err := s.r.ForMarket(r.Market)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO live_rooms (id, market, shop_id, creator_id, host_name, title, stream_url, video_id, status, scheduled_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Market, nullString(r.ShopID), nullString(r.CreatorID), r.HostName, r.Title, r.StreamURL, r.VideoID,
+			r.Status, r.ScheduledAt.UTC(), r.CreatedAt.UTC()); err != nil {
+			return err
+		}
+		return setBag(ctx, tx, r.ID, anchorIDs(r.Bag))
+	})
+}
+
+func anchorIDs(as []content.Anchor) []string {
+	ids := make([]string, len(as))
+	for i, a := range as {
+		ids[i] = a.ProductID
+	}
+	return ids
+}
+
+func setBag(ctx context.Context, tx *Tx, roomID string, ids []string) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM live_room_products WHERE room_id = ?`, roomID); err != nil {
+		return err
+	}
+	for i, id := range ids {
+		if _, err := tx.Exec(ctx, `INSERT INTO live_room_products (room_id, product_id, position) VALUES (?, ?, ?)`, roomID, id, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const roomColumns = `r.id, r.market, COALESCE(r.shop_id, ''), COALESCE(r.creator_id, ''), r.host_name, r.title, r.stream_url, r.video_id, r.status,
+	r.pinned, r.scheduled_at, r.started_at, r.ended_at, r.created_at`
+
+func (s *LiveStore) rooms(ctx context.Context, db *DB, where string, args ...any) ([]*live.Room, error) {
+	var out []*live.Room
+	byID := map[string]*live.Room{}
+	if err := db.Read().Query(ctx, `SELECT `+roomColumns+` FROM live_rooms r WHERE `+where, args, func(rows *sql.Rows) error {
+		r := &live.Room{Bag: []content.Anchor{}}
+		var started, ended sql.NullTime
+		if err := rows.Scan(&r.ID, &r.Market, &r.ShopID, &r.CreatorID, &r.HostName, &r.Title, &r.StreamURL, &r.VideoID, &r.Status,
+			&r.Pinned, &r.ScheduledAt, &started, &ended, &r.CreatedAt); err != nil {
+			return err
+		}
+		r.ScheduledAt, r.CreatedAt = r.ScheduledAt.UTC(), r.CreatedAt.UTC()
+		if started.Valid {
+			t := started.Time.UTC()
+			r.StartedAt = &t
+		}
+		if ended.Valid {
+			t := ended.Time.UTC()
+			r.EndedAt = &t
+		}
+		out = append(out, r)
+		byID[r.ID] = r
+		return nil
+	}); err != nil || len(out) == 0 {
+		return out, err
+	}
+	ids := make([]any, len(out))
+	for i, r := range out {
+		ids[i] = r.ID
+	}
+	err := db.Read().Query(ctx, `SELECT b.room_id, p.id, p.title, p.image_key, p.status,
+			COALESCE((SELECT MIN(k.price_amount) FROM skus k WHERE k.product_id = p.id), 0), COALESCE((SELECT MIN(k.currency) FROM skus k WHERE k.product_id = p.id), '')
+		FROM live_room_products b JOIN products p ON p.id = b.product_id WHERE b.room_id IN (`+placeholders(len(ids))+`) ORDER BY b.room_id, b.position`,
+		ids, func(rows *sql.Rows) error {
+			var roomID, status, cur string
+			var price int64
+			var a content.Anchor
+			if err := rows.Scan(&roomID, &a.ProductID, &a.Title, &a.ImageKey, &status, &price, &cur); err != nil {
+				return err
+			}
+			a.Price, a.Available = money.New(price, cur), status == catalog.StatusActivate
+			byID[roomID].Bag = append(byID[roomID].Bag, a)
+			return nil
+		})
+	return out, err
+}
+
+func (s *LiveStore) Room(ctx context.Context, id string) (*live.Room, error) {
+	db, err := s.r.ForID(id)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.rooms(ctx, db, `r.id = ?`, id)
+	if err == nil && len(rs) == 0 {
+		err = loopshop.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rs[0], nil
+}
+
+func (s *LiveStore) SetStatus(ctx context.Context, r *live.Room, from string) error {
+	db, err := s.r.ForID(r.ID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `UPDATE live_rooms SET status = ?, started_at = ?, ended_at = ?, pinned = CASE WHEN ? = 'ENDED' THEN '' ELSE pinned END
+			WHERE id = ? AND status = ?`, r.Status, nullTime(r.StartedAt), nullTime(r.EndedAt), r.Status, r.ID, from)
+		if err == nil && n == 0 {
+			err = live.ErrChanged
+		}
+		return err
+	})
+}
+
+func (s *LiveStore) SetBag(ctx context.Context, roomID string, ids []string) error {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		if err := setBag(ctx, tx, roomID, ids); err != nil {
+			return err
+		}
+		// A pinned product taken out of the bag is unpinned.
+		args := []any{roomID}
+		query := `UPDATE live_rooms SET pinned = '' WHERE id = ?`
+		if len(ids) > 0 {
+			query += ` AND pinned NOT IN (` + placeholders(len(ids)) + `)`
+			for _, id := range ids {
+				args = append(args, id)
+			}
+		}
+		_, err := tx.Exec(ctx, query, args...)
+		return err
+	})
+}
+
+func (s *LiveStore) SetPinned(ctx context.Context, roomID, productID string) error {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE live_rooms SET pinned = ? WHERE id = ?`, productID, roomID)
+		return err
+	})
+}
+
+func (s *LiveStore) RoomsOf(ctx context.Context, market, status string, limit int) ([]*live.Room, error) {
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return nil, err
+	}
+	return s.rooms(ctx, db, `r.market = ? AND r.status = ? ORDER BY r.id DESC LIMIT ?`, market, status, limit)
+}
+
+func (s *LiveStore) AddMessage(ctx context.Context, m *live.Message, market string, v *live.Violation) error {
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO live_messages (id, room_id, author_id, author_name, text, redacted, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, m.RoomID, m.AuthorID, m.AuthorName, m.Text, m.Redacted, m.At.UTC()); err != nil {
+			return err
+		}
+		if v == nil {
+			return nil
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO violations (id, market, account_id, kind, ref, text, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			v.ID, v.Market, v.AccountID, v.Kind, v.Ref, v.Text, v.Reason, v.At.UTC())
+		return err
+	})
+}
+
+func (s *LiveStore) Messages(ctx context.Context, roomID string, limit int) ([]*live.Message, error) {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*live.Message
+	err = db.Read().Query(ctx, `SELECT id, room_id, author_id, author_name, text, redacted, at FROM live_messages WHERE room_id = ? ORDER BY id DESC LIMIT ?`,
+		[]any{roomID, limit}, func(rows *sql.Rows) error {
+			m := &live.Message{}
+			if err := rows.Scan(&m.ID, &m.RoomID, &m.AuthorID, &m.AuthorName, &m.Text, &m.Redacted, &m.At); err != nil {
+				return err
+			}
+			m.At = m.At.UTC()
+			out = append([]*live.Message{m}, out...)
+			return nil
+		})
+	return out, err
+}
+
+// Violations lists the violations an account committed in a market,
+// newest first, for trust & safety and its tests.
+func (s *LiveStore) Violations(ctx context.Context, market, accountID string) ([]live.Violation, error) {
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return nil, err
+	}
+	var out []live.Violation
+	err = db.Read().Query(ctx, `SELECT id, market, account_id, kind, ref, text, reason, at FROM violations WHERE account_id = ? ORDER BY at DESC`,
+		[]any{accountID}, func(rows *sql.Rows) error {
+			var v live.Violation
+			err := rows.Scan(&v.ID, &v.Market, &v.AccountID, &v.Kind, &v.Ref, &v.Text, &v.Reason, &v.At)
+			out = append(out, v)
+			return err
+		})
+	return out, err
+}
+
+// notifyChannel is the PostgreSQL channel a region's live events travel
+// on: one per region, so that regions sharing a database server (or, in
+// tests, a database) each hear their own events once.
+func notifyChannel(region string) string { return "loopshop_live_" + region }
+
+// maxNotify is the most a NOTIFY payload may hold (PostgreSQL's limit is
+// 8000 bytes).
+const maxNotify = 7900
+
+// NotifyHub is the live.Hub of servers sharing PostgreSQL regions: an
+// event is published with NOTIFY in its room's region, and every server
+// LISTENing there (this one included) hands it to its own viewers. Rooms in
+// a SQLite region, which one server owns, are delivered in-process. Events
+// stay in their room's region, as everything of its market does.
+type NotifyHub struct {
+	r      *Router
+	local  *live.LocalHub
+	log    *slog.Logger
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	// regions names the PostgreSQL regions by their database.
+	regions map[*DB]string
+}
+
+var _ live.Hub = (*NotifyHub)(nil)
+
+// NewNotifyHub starts a listener on every PostgreSQL region of r; Close
+// stops them. Listeners reconnect after a lost connection.
+func NewNotifyHub(r *Router, local *live.LocalHub, log *slog.Logger) *NotifyHub {
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &NotifyHub{r: r, local: local, log: log, cancel: cancel, regions: map[*DB]string{}}
+	for _, name := range r.RegionNames() {
+		db := r.Region(name)
+		if db.Engine() != Postgres {
+			continue
+		}
+		ready := make(chan struct{})
+		h.wg.Go(func() { h.listen(ctx, name, db.url, ready) })
+		h.regions[db] = name
+		// Wait (briefly) for the listener, so that an event published
+		// right after start-up is not missed by this server.
+		select {
+		case <-ready:
+		case <-time.After(5 * time.Second):
+		}
+	}
+	return h
+}
+
+// listen delivers the region's notifications until ctx ends, reconnecting
+// with a pause after an error.
+func (h *NotifyHub) listen(ctx context.Context, region, rawURL string, ready chan struct{}) {
+	var once sync.Once
+	for ctx.Err() == nil {
+		err := h.listenOnce(ctx, rawURL, region, func() { once.Do(func() { close(ready) }) })
+		if ctx.Err() != nil {
+			return
+		}
+		h.log.Warn("live events: listener lost its connection; reconnecting", "region", region, "error", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (h *NotifyHub) listenOnce(ctx context.Context, rawURL, region string, ready func()) error {
+	conn, err := pgx.Connect(ctx, rawURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{notifyChannel(region)}.Sanitize()); err != nil {
+		return err
+	}
+	ready()
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		var e live.Event
+		if err := json.Unmarshal([]byte(n.Payload), &e); err != nil {
+			h.log.Error("live events: bad notification", "error", err)
+			continue
+		}
+		h.local.Deliver(e)
+	}
+}
+
+// Publish sends e to the viewers of its room on every server.
+func (h *NotifyHub) Publish(ctx context.Context, e live.Event) error {
+	db, err := h.r.ForID(e.RoomID)
+	if err != nil {
+		return err
+	}
+	region, ok := h.regions[db]
+	if !ok {
+		h.local.Deliver(e)
+		return nil
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	if len(b) > maxNotify && e.Bag != nil {
+		// A large bag does not fit a notification: viewers reload it.
+		e.Bag = nil
+		if b, err = json.Marshal(e); err != nil {
+			return err
+		}
+	}
+	if len(b) > maxNotify {
+		return fmt.Errorf("live event %s of room %s is %d bytes, over the %d a notification holds", e.Type, e.RoomID, len(b), maxNotify)
+	}
+	_, err = db.write.ExecContext(ctx, `SELECT pg_notify($1, $2)`, notifyChannel(region), string(b))
+	return err
+}
+
+// Subscribe returns the events of a room on this server.
+func (h *NotifyHub) Subscribe(roomID string) (<-chan live.Event, func()) {
+	return h.local.Subscribe(roomID)
+}
+
+// Close stops the listeners.
+func (h *NotifyHub) Close() error {
+	h.cancel()
+	h.wg.Wait()
+	return nil
+}
