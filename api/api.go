@@ -14,6 +14,7 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
@@ -35,6 +36,8 @@ type API struct {
 	Content *content.Service
 	// Affiliate serves plans and creators' earnings; nil leaves them out.
 	Affiliate *affiliate.Service
+	// Live serves live rooms; nil leaves them out.
+	Live *live.Service
 	// SessionTTL is reported to clients with a new token.
 	SessionTTL time.Duration
 	// Media stores uploads; PublicURL makes their addresses absolute.
@@ -44,7 +47,7 @@ type API struct {
 
 // Register adds every API route to srv.
 func (a *API) Register(srv *server.Server) {
-	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes(), a.financeRoutes(), a.contentRoutes(), a.affiliateRoutes()) {
+	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes(), a.financeRoutes(), a.contentRoutes(), a.affiliateRoutes(), a.liveRoutes()) {
 		srv.Handle(rt)
 	}
 }

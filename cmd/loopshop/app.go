@@ -24,6 +24,7 @@ import (
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/linkpolicy"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payment"
@@ -69,8 +70,11 @@ type Main struct {
 	Content  *content.Service
 	// Affiliate holds the plans creators earn by.
 	Affiliate *affiliate.Service
-	Media     *media.Local
-	Server    *server.Server
+	// Live hosts live rooms.
+	Live    *live.Service
+	liveHub *sqlstore.NotifyHub
+	Media   *media.Local
+	Server  *server.Server
 	// Jobs runs the background jobs of every region while the server runs.
 	Jobs *jobs.Runner
 
@@ -221,6 +225,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Content.SetAffiliation(m.Affiliate)
 	m.Orders.SetAttribution(m.Content)
 	m.Orders.SetCommissions(m.Affiliate)
+	// Live events reach viewers on every server through the regions'
+	// PostgreSQL (LISTEN/NOTIFY), or in-process for SQLite regions.
+	m.liveHub = sqlstore.NewNotifyHub(m.Router, live.NewLocalHub(), m.Logger)
+	m.Live = live.NewService(sqlstore.NewLiveStore(m.Router), m.liveHub, m.Content, sqlstore.NewCatalogStore(m.Router), markets)
+	m.Live.SetLinkPolicy(links)
 
 	// Every job kind is registered before the runner starts, so that no
 	// job is claimed by a runner that cannot handle it.
@@ -241,7 +250,7 @@ func (m *Main) Run(ctx context.Context) error {
 	payouts := payout.NewService(sqlstore.NewLedgerStore(m.Router), markets)
 	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders,
 		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payouts, SessionTTL: m.Config.Limits.SessionTTL.Duration,
-		Content: m.Content, Affiliate: m.Affiliate, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
+		Content: m.Content, Affiliate: m.Affiliate, Live: m.Live, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
 	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Affiliate: m.Affiliate, Payouts: payouts, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
 		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Affiliate: m.Affiliate, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
@@ -313,6 +322,10 @@ func (m *Main) Close() error {
 	if m.stopJobs != nil {
 		m.stopJobs()
 		m.stopJobs = nil
+	}
+	if m.liveHub != nil {
+		err = errors.Join(err, m.liveHub.Close())
+		m.liveHub = nil
 	}
 	if m.Media != nil {
 		err = errors.Join(err, m.Media.Close())

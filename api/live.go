@@ -1,0 +1,229 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/loopshop/loopshop/content"
+	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/live"
+	"github.com/loopshop/loopshop/server"
+)
+
+func (a *API) liveRoutes() []server.Route {
+	if a.Live == nil {
+		return nil
+	}
+	return []server.Route{
+		{Method: "POST", Path: "/api/v1/live-rooms", Tag: "live", Auth: server.Required,
+			Summary: "Set up a live room, as a shop (shop_id) or as a creator: a title, the HLS stream_url of any media server (or a video_id of yours to loop), " +
+				"an optional scheduled_at and the products of its shopping bag. Live commerce must be open in the market.",
+			Request: live.NewRoom{}, Response: live.Room{}, Status: http.StatusCreated, Handler: a.handleCreateRoom},
+		{Method: "GET", Path: "/api/v1/live-rooms/{id}", Tag: "live", Summary: "A live room with its shopping bag and pinned product.",
+			Response: live.Room{}, Handler: a.handleRoom},
+		{Method: "GET", Path: "/api/v1/markets/{market}/live-rooms", Tag: "live", Summary: "The market's rooms that are live now, newest first.",
+			Response: RoomList{}, Handler: a.handleLiveNow},
+		{Method: "POST", Path: "/api/v1/live-rooms/{id}/start", Tag: "live", Auth: server.Required, Summary: "Go live (the host).",
+			Response: live.Room{}, Handler: a.roomAction((*live.Service).Start)},
+		{Method: "POST", Path: "/api/v1/live-rooms/{id}/end", Tag: "live", Auth: server.Required, Summary: "End the broadcast (the host).",
+			Response: live.Room{}, Handler: a.roomAction((*live.Service).End)},
+		{Method: "PUT", Path: "/api/v1/live-rooms/{id}/bag", Tag: "live", Auth: server.Required,
+			Summary: "Replace the room's shopping bag (the host): the host's own live products, or for a creator those of plans it joined.",
+			Request: Bag{}, Response: live.Room{}, Handler: a.handleSetBag},
+		{Method: "POST", Path: "/api/v1/live-rooms/{id}/pin", Tag: "live", Auth: server.Required,
+			Summary: "Pin a product of the bag over the stream for every viewer, or take the pin down with an empty product_id (the host, while live).",
+			Request: Pin{}, Response: live.Room{}, Handler: a.handlePin},
+		{Method: "POST", Path: "/api/v1/live-rooms/{id}/messages", Tag: "live", Auth: server.Required, NoIdempotency: true,
+			Summary: "Say something in the room's chat while it is live. Off-platform links and contacts are redacted and recorded as a violation. Not idempotent: every message is new.",
+			Request: Chat{}, Response: live.Message{}, Status: http.StatusCreated, Handler: a.handleChat},
+		{Method: "GET", Path: "/api/v1/live-rooms/{id}/messages", Tag: "live", Summary: "The room's latest 100 chat messages, oldest first.",
+			Response: MessageList{}, Handler: a.handleMessages},
+		{Method: "GET", Path: "/api/v1/live-rooms/{id}/events", Tag: "live",
+			Summary: "A WebSocket of the room's events as they happen, as JSON: first its state (type state: status, bag, pinned product), " +
+				"then pin, unpin, bag, chat and status events, whichever server they happened on.",
+			Handler: a.handleRoomEvents},
+	}
+}
+
+// RoomList is a list of live rooms.
+type RoomList struct {
+	Items []*live.Room `json:"items"`
+}
+
+// MessageList is a room's chat.
+type MessageList struct {
+	Items []*live.Message `json:"items"`
+}
+
+// Bag is a room's shopping bag.
+type Bag struct {
+	Products []string `json:"products"`
+}
+
+// Pin pins a product, or none.
+type Pin struct {
+	ProductID string `json:"product_id"`
+}
+
+// Chat is a chat message.
+type Chat struct {
+	Text string `json:"text"`
+}
+
+func (a *API) handleCreateRoom(w http.ResponseWriter, r *http.Request) error {
+	var in live.NewRoom
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	room, err := a.Live.CreateRoom(r.Context(), server.Actor(r), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/live-rooms/"+room.ID)
+	return server.JSON(w, http.StatusCreated, room)
+}
+
+func (a *API) handleRoom(w http.ResponseWriter, r *http.Request) error {
+	room, err := a.Live.Room(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, room)
+}
+
+func (a *API) handleLiveNow(w http.ResponseWriter, r *http.Request) error {
+	rooms, err := a.Live.LiveNow(r.Context(), strings.ToUpper(r.PathValue("market")))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, RoomList{Items: nonNil(rooms)})
+}
+
+func (a *API) roomAction(act func(*live.Service, context.Context, *identity.Actor, string) (*live.Room, error)) server.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		room, err := act(a.Live, r.Context(), server.Actor(r), r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return server.JSON(w, http.StatusOK, room)
+	}
+}
+
+func (a *API) handleSetBag(w http.ResponseWriter, r *http.Request) error {
+	var in Bag
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	room, err := a.Live.SetBag(r.Context(), server.Actor(r), r.PathValue("id"), in.Products)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, room)
+}
+
+func (a *API) handlePin(w http.ResponseWriter, r *http.Request) error {
+	var in Pin
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	room, err := a.Live.Pin(r.Context(), server.Actor(r), r.PathValue("id"), in.ProductID)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, room)
+}
+
+func (a *API) handleChat(w http.ResponseWriter, r *http.Request) error {
+	var in Chat
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	m, err := a.Live.Chat(r.Context(), server.Actor(r), r.PathValue("id"), in.Text)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusCreated, m)
+}
+
+func (a *API) handleMessages(w http.ResponseWriter, r *http.Request) error {
+	ms, err := a.Live.Messages(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, MessageList{Items: nonNil(ms)})
+}
+
+// eventWriteTimeout is how long a viewer's connection may take to accept
+// one event before it is dropped.
+const eventWriteTimeout = 10 * time.Second
+
+// stateEvent is the first message on a room's WebSocket: what a viewer
+// joining now must show.
+type stateEvent struct {
+	Type    string           `json:"type"` // "state"
+	RoomID  string           `json:"room_id"`
+	Status  string           `json:"status"`
+	Bag     []content.Anchor `json:"bag"`
+	Pinned  *content.Anchor  `json:"product,omitempty"`
+	Message string           `json:"message,omitempty"`
+}
+
+func (a *API) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
+	room, err := a.Live.Room(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	// The connection outlives the server's per-request deadlines.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
+	conn, err := websocket.Accept(w, r, nil)
+	if err != nil {
+		return nil // Accept has answered the client
+	}
+	defer conn.CloseNow()
+	events, stop := a.Live.Hub().Subscribe(room.ID)
+	defer stop()
+	// Viewers only listen: reading handles pings and the close.
+	ctx := conn.CloseRead(context.WithoutCancel(r.Context()))
+
+	st := stateEvent{Type: "state", RoomID: room.ID, Status: room.Status, Bag: room.Bag}
+	for i := range room.Bag {
+		if room.Bag[i].ProductID == room.Pinned {
+			st.Pinned = &room.Bag[i]
+		}
+	}
+	if err := write(ctx, conn, st); err != nil {
+		return nil
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e := <-events:
+			if err := write(ctx, conn, e); err != nil {
+				return nil
+			}
+			if e.Type == live.EventStatus && e.Status == live.Ended {
+				conn.Close(websocket.StatusNormalClosure, "the room has ended")
+				return nil
+			}
+		}
+	}
+}
+
+func write(ctx context.Context, conn *websocket.Conn, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, eventWriteTimeout)
+	defer cancel()
+	err := wsjson.Write(ctx, conn, v)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		conn.Close(websocket.StatusPolicyViolation, "too slow")
+	}
+	return err
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"io"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"github.com/loopshop/loopshop/sqlstore"
+	"github.com/loopshop/loopshop/sqlstore/sqltest"
+)
+
+// Two servers over one PostgreSQL share a live room: a viewer connected
+// to the second server's WebSocket sees the room's state, then the pin and
+// the chat the host makes through the first, with contacts redacted.
+func TestLiveRoomAcrossServers(t *testing.T) {
+	t.Parallel()
+	cfg := sqltest.Config(t, sqlstore.Postgres)
+	start := func() *Main {
+		m := NewMain(io.Discard, io.Discard)
+		m.Config = *cfg
+		if err := m.Run(context.Background()); err != nil {
+			m.Close()
+			t.Fatalf("run: %v", err)
+		}
+		t.Cleanup(func() { m.Close() })
+		return m
+	}
+	one, two := start(), start()
+	c := newClient(t, one)
+	v := vars{}
+	runSteps(t, c, v, []step{
+		{name: "seller signs up", method: "POST", path: "/api/v1/accounts", body: signUpBody("GB", "seller@example.com"), status: 201},
+		{name: "seller logs in", method: "POST", path: "/api/v1/sessions", body: loginBody("seller@example.com"), status: 201, check: save("seller", "token")},
+		{name: "seller opens a shop", method: "POST", path: "/api/v1/shops", as: "seller", body: `{"name": "Glow"}`, status: 201, check: save("shop", "id")},
+		{name: "seller lists a serum", method: "POST", path: "/api/v1/shops/{shop}/products", as: "seller",
+			body: `{"title": "Vitamin C serum", "category": "beauty", "skus": [{"price": 2400, "stock": 5}], "publish": true}`, status: 201, check: save("product", "id")},
+		{name: "the seller sets up a room", method: "POST", path: "/api/v1/live-rooms", as: "seller",
+			body: `{"shop_id": "{shop}", "title": "Glow hour", "stream_url": "https://media.example.com/glow.m3u8", "products": ["{product}"]}`, status: 201,
+			check: all(save("room", "id"), field("status", "SCHEDULED"), valueAt("bag.0.product_id", "{product}"))},
+		{name: "the host goes live", method: "POST", path: "/api/v1/live-rooms/{room}/start", as: "seller", status: 200, check: field("status", "LIVE")},
+		{name: "the market lists it", method: "GET", path: "/api/v1/markets/gb/live-rooms", status: 200, check: valueAt("items.0.id", "{room}")},
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, _, err := websocket.Dial(ctx, "ws://"+two.Server.Addr()+"/api/v1/live-rooms/"+v["room"]+"/events", nil)
+	if err != nil {
+		t.Fatalf("connect to the second server: %v", err)
+	}
+	defer conn.CloseNow()
+	read := func() map[string]any {
+		t.Helper()
+		var e map[string]any
+		if err := wsjson.Read(ctx, conn, &e); err != nil {
+			t.Fatalf("read an event: %v", err)
+		}
+		return e
+	}
+	if e := read(); e["type"] != "state" || e["status"] != "LIVE" {
+		t.Fatalf("first message %v; want the room's state, live", e)
+	}
+	runSteps(t, c, v, []step{
+		{name: "the host pins the serum on server one", method: "POST", path: "/api/v1/live-rooms/{room}/pin", as: "seller", body: `{"product_id": "{product}"}`, status: 200},
+		{name: "and chats", method: "POST", path: "/api/v1/live-rooms/{room}/messages", as: "seller", body: `{"text": "DM me at glow.example.com"}`, status: 201,
+			check: valueAt("redacted", "true")},
+	})
+	if e := read(); e["type"] != "pin" || e["product"].(map[string]any)["product_id"] != v["product"] {
+		t.Errorf("the viewer on server two got %v; want the pin", e)
+	}
+	if e := read(); e["type"] != "chat" || e["message"].(map[string]any)["redacted"] != true {
+		t.Errorf("the viewer on server two got %v; want the redacted chat", e)
+	}
+}
