@@ -104,6 +104,7 @@ type Event struct {
 	Message *Message         `json:"message,omitempty"`
 	Status  string           `json:"status,omitempty"`
 	Bag     []content.Anchor `json:"bag,omitempty"`
+	Flash   *FlashSale       `json:"flash_sale,omitempty"`
 	// Viewers is a server's count of its own viewers of the room (for
 	// EventViewers, with Server naming it); the hub adds them up.
 	Viewers int    `json:"viewers,omitempty"`
@@ -136,4 +137,5 @@ type Store interface {
 	AddMessage(ctx context.Context, m *Message, market string, v *Violation) error
 	// Messages returns a room's latest messages, oldest first.
 	Messages(ctx context.Context, roomID string, limit int) ([]*Message, error)
+	FlashStore
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,14 +16,17 @@ import (
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/media"
+	"github.com/loopshop/loopshop/order"
+	"github.com/loopshop/loopshop/payment"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
 )
 
 // server is one loopshop server's live side over a router.
 type server struct {
-	live *live.Service
-	hub  *sqlstore.NotifyHub
+	live   *live.Service
+	hub    *sqlstore.NotifyHub
+	orders *order.Service
 }
 
 func newServer(t *testing.T, r *sqlstore.Router) *server {
@@ -36,7 +40,10 @@ func newServer(t *testing.T, r *sqlstore.Router) *server {
 	cont := content.NewService(sqlstore.NewContentStore(r), cat, files, r.Markets())
 	hub := sqlstore.NewNotifyHub(r, live.NewLocalHub(), slog.New(slog.DiscardHandler))
 	t.Cleanup(func() { hub.Close() })
-	return &server{live: live.NewService(sqlstore.NewLiveStore(r), hub, cont, cat, r.Markets()), hub: hub}
+	srv := &server{live: live.NewService(sqlstore.NewLiveStore(r), hub, cont, cat, r.Markets()), hub: hub,
+		orders: order.NewService(sqlstore.NewOrderStore(r), r.Markets(), sqlstore.NewShippingStore(r), &payment.TestCard{})}
+	srv.orders.SetFlash(srv.live)
+	return srv
 }
 
 type world struct {
@@ -236,4 +243,106 @@ func TestLocalHubDropsOldestForSlowViewers(t *testing.T) {
 	if n := h.Subscribers("liv_gb_x"); n != 0 {
 		t.Errorf("%d subscribers after stopping; want 0", n)
 	}
+}
+
+// A flash sale in a live room: buyers racing for it through the normal
+// checkout buy exactly the units allocated, at the deal price, one each;
+// a declined card gives its unit back to the sale.
+func TestFlashSaleNeverOversells(t *testing.T) {
+	t.Parallel()
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		w, s := newWorld(t, r), newServer(t, r)
+		seller, shop, serum := w.shop("GB", "Glow")
+		stock := int64(1000)
+		if _, err := w.catalog.AdjustStock(ctx, seller, catalog.AdjustStock{SKUID: serum.SKUs[0].ID, SetAvailable: &stock, Reason: catalog.ReasonCount}); err != nil {
+			t.Fatal(err)
+		}
+		room, err := s.live.CreateRoom(ctx, seller, live.NewRoom{ShopID: shop.ID, Title: "Flash hour", StreamURL: "https://media.example.com/f.m3u8", Products: []string{serum.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.live.StartFlash(ctx, seller, room.ID, live.NewFlash{SKUID: serum.SKUs[0].ID, Price: 900, Quantity: 20, PerBuyer: 1, Seconds: 60}); loopshop.ErrorCode(err) != loopshop.ECONFLICT {
+			t.Errorf("a flash sale before going live: %v; want a conflict", err)
+		}
+		if _, err := s.live.Start(ctx, seller, room.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			in    live.NewFlash
+			field string
+		}{
+			{live.NewFlash{SKUID: serum.SKUs[0].ID, Price: 1500, Quantity: 20, PerBuyer: 1, Seconds: 60}, "price"},
+			{live.NewFlash{SKUID: serum.SKUs[0].ID, Price: 900, Quantity: 20, PerBuyer: 1, Seconds: 5}, "seconds"},
+			{live.NewFlash{SKUID: serum.SKUs[0].ID, Price: 900, Quantity: 20, PerBuyer: 21, Seconds: 60}, "per_buyer"},
+			{live.NewFlash{SKUID: "sku_gb_nothing", Price: 900, Quantity: 20, PerBuyer: 1, Seconds: 60}, "sku_id"},
+		} {
+			if _, err := s.live.StartFlash(ctx, seller, room.ID, tt.in); loopshop.ErrorField(err) != tt.field {
+				t.Errorf("flash %+v: %v; want it refused on %s", tt.in, err, tt.field)
+			}
+		}
+		events, stop := s.hub.Subscribe(room.ID)
+		defer stop()
+		f, err := s.live.StartFlash(ctx, seller, room.ID, live.NewFlash{SKUID: serum.SKUs[0].ID, Price: 900, Quantity: 20, PerBuyer: 1, Seconds: 120})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := next(t, events); e.Type != live.EventFlash || e.Flash == nil || e.Flash.ID != f.ID {
+			t.Errorf("event %+v; want the flash sale announced", e)
+		}
+
+		buy := func(buyer *identity.Actor, key, cardNo string) (*order.Checkout, error) {
+			return s.orders.Checkout(ctx, buyer, key, order.CheckoutRequest{Items: []order.CartItem{{SKUID: serum.SKUs[0].ID, Quantity: 1, FlashSaleID: f.ID}},
+				ShipTo:  order.Address{Name: "Ada", Line1: "1 High Street", City: "London", PostalCode: "N1 1AA"},
+				Payment: order.PaymentRequest{Method: payment.MethodCard, Card: &payment.Card{Number: cardNo, ExpMonth: 12, ExpYear: 2040, CVC: "123"}}})
+		}
+		// A declined card holds nothing: its unit goes back to the sale.
+		if c, err := buy(&identity.Actor{AccountID: loopshop.NewID("acc", "GB"), Market: "GB"}, "declined", "4000000000000002"); err != nil || c.Status != order.CheckoutDeclined {
+			t.Fatalf("declined: %v %v", c, err)
+		}
+		const buyers = 300
+		var paid, refused atomic.Int64
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 32)
+		first := &identity.Actor{AccountID: loopshop.NewID("acc", "GB"), Market: "GB"}
+		for i := range buyers {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				b := &identity.Actor{AccountID: loopshop.NewID("acc", "GB"), Market: "GB"}
+				if i == 0 {
+					b = first
+				}
+				c, err := buy(b, fmt.Sprintf("flash-%d", i), "4242424242424242")
+				switch {
+				case err == nil && c.Status == order.CheckoutPaid:
+					paid.Add(1)
+					if got := c.Orders[0].Lines[0].UnitPrice.Amount; got != 900 {
+						t.Errorf("paid %d for a unit; want the deal price 900", got)
+					}
+				case loopshop.ErrorCode(err) == loopshop.ECONFLICT:
+					refused.Add(1)
+				default:
+					t.Errorf("buyer %d: %v %v", i, c, err)
+				}
+			})
+		}
+		wg.Wait()
+		if paid.Load() != 20 || refused.Load() != buyers-20 {
+			t.Errorf("%d paid, %d refused; want exactly the 20 allocated and %d refused", paid.Load(), refused.Load(), buyers-20)
+		}
+		got, err := s.live.Flash(ctx, f.ID)
+		if err != nil || got.Sold != 20 {
+			t.Errorf("flash sale %+v %v; want 20 sold", got, err)
+		}
+		st, err := w.catalog.StockOfProduct(ctx, seller, serum.ID)
+		if err != nil || st[0].Sold != 20 || st[0].Reserved != 0 {
+			t.Errorf("stock %+v %v; want 20 sold, none held", st, err)
+		}
+		// The sale is spent; and a buyer who got one cannot have another.
+		if _, err := buy(first, "again", "4242424242424242"); loopshop.ErrorCode(err) != loopshop.ECONFLICT {
+			t.Errorf("a second unit: %v; want it refused", err)
+		}
+	})
 }

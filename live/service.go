@@ -27,29 +27,33 @@ type Linker interface {
 	Linkable(ctx context.Context, market, shopID, creatorID, productID, field string) (content.Anchor, error)
 }
 
-// Shops reads the shop a room is hosted for (catalog.Store is one).
-type Shops interface {
+// Catalog reads the shops rooms are hosted for and the products they
+// sell (catalog.Store is one).
+type Catalog interface {
 	Shop(ctx context.Context, id string) (*catalog.Shop, error)
+	Products
 }
 
 // Service holds the rules of live rooms.
 type Service struct {
-	store   Store
-	hub     Hub
-	links   *linkpolicy.Policy
-	linker  Linker
-	shops   Shops
-	markets *market.Set
-	now     func() time.Time
+	store    Store
+	flash    FlashStore
+	products Products
+	hub      Hub
+	links    *linkpolicy.Policy
+	linker   Linker
+	shops    Catalog
+	markets  *market.Set
+	now      func() time.Time
 }
 
 // NewService returns the live service; events go out through hub.
-func NewService(store Store, hub Hub, linker Linker, shops Shops, markets *market.Set) *Service {
+func NewService(store Store, hub Hub, linker Linker, cat Catalog, markets *market.Set) *Service {
 	links, err := linkpolicy.New(linkpolicy.Options{})
 	if err != nil {
 		panic("live: default link policy: " + err.Error())
 	}
-	return &Service{store: store, hub: hub, links: links, linker: linker, shops: shops, markets: markets, now: identity.Now}
+	return &Service{store: store, flash: store, products: cat, hub: hub, links: links, linker: linker, shops: cat, markets: markets, now: identity.Now}
 }
 
 // SetLinkPolicy sets the policy chat must pass.

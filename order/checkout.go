@@ -50,6 +50,9 @@ type PaymentRequest struct {
 type CartItem struct {
 	SKUID    string `json:"sku_id"`
 	Quantity int64  `json:"quantity"`
+	// FlashSaleID buys the SKU at a live room's flash-sale price, out of
+	// the sale's allocation.
+	FlashSaleID string `json:"flash_sale_id,omitempty"`
 }
 
 // hash fingerprints a request for its idempotency key. The card number
@@ -102,14 +105,14 @@ func normalize(items []CartItem) ([]CartItem, error) {
 		if it.Quantity < 1 || it.Quantity > MaxQuantity {
 			return nil, loopshop.Invalid(fmt.Sprintf("items[%d].quantity", i), "quantity must be 1 to %d", MaxQuantity)
 		}
-		if j, ok := at[it.SKUID]; ok {
+		if j, ok := at[it.SKUID+"|"+it.FlashSaleID]; ok {
 			out[j].Quantity += it.Quantity
 			if out[j].Quantity > MaxQuantity {
 				return nil, loopshop.Invalid(fmt.Sprintf("items[%d].quantity", i), "at most %d of one SKU per checkout", MaxQuantity)
 			}
 			continue
 		}
-		at[it.SKUID] = len(out)
+		at[it.SKUID+"|"+it.FlashSaleID] = len(out)
 		out = append(out, it)
 	}
 	if len(out) == 0 {
@@ -154,10 +157,17 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 			byShop[k.ShopID] = o
 			orders = append(orders, o)
 		}
-		amount := k.Price * it.Quantity
+		price := k.Price
+		if it.FlashSaleID != "" {
+			if price, err = s.flashPrice(ctx, m, it, i); err != nil {
+				return nil, err
+			}
+		}
+		amount := price * it.Quantity
 		lineTax, _ := tax.Of(m, amount)
 		o.Lines = append(o.Lines, Line{No: len(o.Lines) + 1, SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, Options: k.Options,
-			SellerSKU: k.SellerSKU, Quantity: it.Quantity, UnitPrice: money.New(k.Price, m.Currency), Tax: money.New(lineTax, m.Currency), Stock: StockReserved})
+			SellerSKU: k.SellerSKU, Quantity: it.Quantity, UnitPrice: money.New(price, m.Currency), Tax: money.New(lineTax, m.Currency), Stock: StockReserved,
+			FlashSaleID: it.FlashSaleID})
 		o.Subtotal.Amount += amount
 		o.Tax.Amount += lineTax
 		weight[k.ShopID] += k.WeightGrams * int(it.Quantity)
@@ -294,6 +304,7 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 	}
 	err = s.store.CreateCheckout(ctx, c, []*jobs.Job{expire})
 	var out *OutOfStockError
+	var flash *FlashSaleError
 	var dup *DuplicateCheckoutError
 	switch {
 	case errors.As(err, &out):
@@ -309,6 +320,11 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 			return nil, loopshop.Errorf(loopshop.ECONFLICT, "%q is sold out", title)
 		}
 		return nil, loopshop.Errorf(loopshop.ECONFLICT, "only %d of %q left; lower the quantity to buy them", out.Available, title)
+	case errors.As(err, &flash):
+		if flash.Limit > 0 {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "the flash deal allows %d per buyer, and you have that many already", flash.Limit)
+		}
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the flash deal is sold out, or over")
 	case errors.As(err, &dup):
 		// The same request raced itself: answer as the first one does.
 		first, err := s.store.Checkout(ctx, dup.ID)

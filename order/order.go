@@ -146,6 +146,9 @@ type Line struct {
 	Shipped     bool        `json:"shipped"`
 	// Source is the content the buyer came to the product from, if any.
 	Source LineSource `json:"source,omitzero"`
+	// FlashSaleID is the live room's flash sale the line was bought in,
+	// at its deal price and out of its allocation.
+	FlashSaleID string `json:"flash_sale_id,omitempty"`
 	// PlanID is the affiliate plan that pays the source's creator, at
 	// CommissionBPS: CreatorCommission of the line's price before tax.
 	PlanID            string      `json:"plan_id,omitempty"`

@@ -122,7 +122,9 @@ type Service struct {
 	sources  Attribution
 	// commissions prices what creators earn on the lines they brought.
 	commissions Commissions
-	now         func() time.Time
+	// flash prices the lines of live rooms' flash sales.
+	flash Flash
+	now   func() time.Time
 
 	// HoldTTL is how long checkout holds stock for a payment.
 	HoldTTL time.Duration

@@ -369,3 +369,31 @@ func (h *NotifyHub) Close() error {
 	h.wg.Wait()
 	return nil
 }
+
+func (s *LiveStore) CreateFlash(ctx context.Context, f *live.FlashSale) error {
+	db, err := s.r.ForMarket(f.Market)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO live_flash_sales (id, room_id, market, sku_id, product_id, price, quantity, per_buyer, ends_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.RoomID, f.Market, f.SKUID, f.ProductID, f.Price, f.Quantity, f.PerBuyer, f.EndsAt.UTC(), f.CreatedAt.UTC())
+		return err
+	})
+}
+
+func (s *LiveStore) Flash(ctx context.Context, id string) (*live.FlashSale, error) {
+	db, err := s.r.ForID(id)
+	if err != nil {
+		return nil, err
+	}
+	f := &live.FlashSale{}
+	if err := db.Read().Get(ctx, `SELECT id, room_id, market, sku_id, product_id, price, quantity, sold, per_buyer, ends_at, created_at
+		FROM live_flash_sales WHERE id = ?`, []any{id}, &f.ID, &f.RoomID, &f.Market, &f.SKUID, &f.ProductID, &f.Price, &f.Quantity, &f.Sold, &f.PerBuyer,
+		&f.EndsAt, &f.CreatedAt); err != nil {
+		return nil, err
+	}
+	f.EndsAt, f.CreatedAt = f.EndsAt.UTC(), f.CreatedAt.UTC()
+	f.Product.ProductID = f.ProductID
+	return f, nil
+}

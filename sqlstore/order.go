@@ -116,6 +116,17 @@ func (s *OrderStore) CreateCheckout(ctx context.Context, c *order.Checkout, js [
 		slices.SortFunc(lines, func(a, b at) int {
 			return strings.Compare(c.Orders[a.o].Lines[a.l].SKUID, c.Orders[b.o].Lines[b.l].SKUID)
 		})
+		// Flash-sale lines first take their units out of the sale's
+		// allocation (and the buyer's limit); always before the stock, so
+		// that racing checkouts take their locks in the same order.
+		for _, a := range lines {
+			l := &c.Orders[a.o].Lines[a.l]
+			if l.FlashSaleID != "" {
+				if err := takeFlash(ctx, tx, l.FlashSaleID, c.BuyerID, l.Quantity, c.CreatedAt); err != nil {
+					return err
+				}
+			}
+		}
 		for _, a := range lines {
 			l := &c.Orders[a.o].Lines[a.l]
 			if l.WarehouseID, err = reserve(ctx, tx, l.SKUID, l.Quantity, c.CreatedAt); err != nil {
@@ -152,11 +163,11 @@ func insertOrder(ctx context.Context, tx *Tx, o *order.Order) error {
 	}
 	for _, l := range o.Lines {
 		if _, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku,
-				quantity, unit_price, tax, stock, source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				quantity, unit_price, tax, stock, source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, l.No, l.SKUID, l.ProductID, l.WarehouseID, l.Title, strings.Join(l.Options, "\x1f"), l.SellerSKU,
 			l.Quantity, l.UnitPrice.Amount, l.Tax.Amount, l.Stock, l.Source.VideoID, l.Source.CreatorID, l.Source.Kind,
-			l.PlanID, l.CommissionBPS, l.CreatorCommission.Amount); err != nil {
+			l.PlanID, l.CommissionBPS, l.CreatorCommission.Amount, l.FlashSaleID); err != nil {
 			return err
 		}
 	}
@@ -168,19 +179,20 @@ func insertOrder(ctx context.Context, tx *Tx, o *order.Order) error {
 // units are sold instead.
 func moveStock(ctx context.Context, tx *Tx, where string, arg any, sell bool, now time.Time) error {
 	type line struct {
-		orderID, skuID, warehouseID, stock string
-		no                                 int
-		qty                                int64
+		orderID, skuID, warehouseID, stock, flash, buyer string
+		no                                               int
+		qty                                              int64
 	}
 	var lines []line
 	cond := `l.stock IN ('reserved', 'sold')`
 	if sell {
 		cond = `l.stock = 'reserved'`
 	}
-	err := tx.Query(ctx, `SELECT l.order_id, l.line_no, l.sku_id, l.warehouse_id, l.quantity, l.stock FROM order_lines l JOIN orders o ON o.id = l.order_id
+	err := tx.Query(ctx, `SELECT l.order_id, l.line_no, l.sku_id, l.warehouse_id, l.quantity, l.stock, l.flash_sale_id, o.buyer_id
+		FROM order_lines l JOIN orders o ON o.id = l.order_id
 		WHERE `+where+` AND `+cond+` ORDER BY l.sku_id`, []any{arg}, func(rows *sql.Rows) error {
 		var l line
-		if err := rows.Scan(&l.orderID, &l.no, &l.skuID, &l.warehouseID, &l.qty, &l.stock); err != nil {
+		if err := rows.Scan(&l.orderID, &l.no, &l.skuID, &l.warehouseID, &l.qty, &l.stock, &l.flash, &l.buyer); err != nil {
 			return err
 		}
 		lines = append(lines, l)
@@ -204,6 +216,12 @@ func moveStock(ctx context.Context, tx *Tx, where string, arg any, sell bool, no
 		if _, err := tx.Exec(ctx, `UPDATE inventory SET `+set+`, updated_at = ? WHERE sku_id = ? AND warehouse_id = ?`,
 			append(args, now, l.skuID, l.warehouseID)...); err != nil {
 			return err
+		}
+		if !sell && l.flash != "" {
+			// Units given back go back to the flash sale too.
+			if err := giveFlash(ctx, tx, l.flash, l.buyer, l.qty); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE order_lines SET stock = ? WHERE order_id = ? AND line_no = ?`, to, l.orderID, l.no); err != nil {
 			return err
@@ -365,13 +383,13 @@ func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.
 		byID[o.ID], ids[i] = o, o.ID
 	}
 	err = x.Query(ctx, `SELECT order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku, quantity, unit_price, tax, stock, shipped,
-			source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission
+			source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id
 		FROM order_lines WHERE order_id IN (`+placeholders(len(ids))+`) ORDER BY order_id, line_no`, ids, func(rows *sql.Rows) error {
 		var l order.Line
 		var orderID, opts string
 		var price, tax, commission int64
 		if err := rows.Scan(&orderID, &l.No, &l.SKUID, &l.ProductID, &l.WarehouseID, &l.Title, &opts, &l.SellerSKU, &l.Quantity, &price, &tax,
-			&l.Stock, &l.Shipped, &l.Source.VideoID, &l.Source.CreatorID, &l.Source.Kind, &l.PlanID, &l.CommissionBPS, &commission); err != nil {
+			&l.Stock, &l.Shipped, &l.Source.VideoID, &l.Source.CreatorID, &l.Source.Kind, &l.PlanID, &l.CommissionBPS, &commission, &l.FlashSaleID); err != nil {
 			return err
 		}
 		o := byID[orderID]
@@ -573,4 +591,40 @@ func (s *OrderStore) FinishRefund(ctx context.Context, id, status string, at tim
 			WHERE id = (SELECT order_id FROM order_refunds WHERE id = ?)`, id, id)
 		return err
 	})
+}
+
+// takeFlash takes qty units out of a flash sale's allocation for a buyer:
+// refused with *order.FlashSaleError when the sale is over or spent, or
+// the buyer would pass its limit.
+func takeFlash(ctx context.Context, tx *Tx, saleID, buyerID string, qty int64, now time.Time) error {
+	n, err := tx.Exec(ctx, `UPDATE live_flash_sales SET sold = sold + ? WHERE id = ? AND sold + ? <= quantity AND ends_at > ?`, qty, saleID, qty, now)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return &order.FlashSaleError{SaleID: saleID}
+	}
+	var limit int64
+	if err := tx.Get(ctx, `SELECT per_buyer FROM live_flash_sales WHERE id = ?`, []any{saleID}, &limit); err != nil {
+		return err
+	}
+	n, err = tx.Exec(ctx, `INSERT INTO live_flash_buyers (sale_id, buyer_id, units) VALUES (?, ?, ?)
+		ON CONFLICT (sale_id, buyer_id) DO UPDATE SET units = live_flash_buyers.units + excluded.units WHERE live_flash_buyers.units + excluded.units <= ?`,
+		saleID, buyerID, qty, limit)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return &order.FlashSaleError{SaleID: saleID, Limit: limit}
+	}
+	return nil
+}
+
+// giveFlash returns qty units of a buyer's to a flash sale's allocation.
+func giveFlash(ctx context.Context, tx *Tx, saleID, buyerID string, qty int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE live_flash_sales SET sold = sold - ? WHERE id = ?`, qty, saleID); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE live_flash_buyers SET units = units - ? WHERE sale_id = ? AND buyer_id = ?`, qty, saleID, buyerID)
+	return err
 }
