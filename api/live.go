@@ -44,6 +44,12 @@ func (a *API) liveRoutes() []server.Route {
 			Request: Chat{}, Response: live.Message{}, Status: http.StatusCreated, Handler: a.handleChat},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/messages", Tag: "live", Summary: "The room's latest 100 chat messages, oldest first.",
 			Response: MessageList{}, Handler: a.handleMessages},
+		{Method: "POST", Path: "/api/v1/live-rooms/{id}/flash-sales", Tag: "live", Auth: server.Required,
+			Summary: "Start a flash sale in a live room (the host): a SKU of the bag at a deal price below its regular one, quantity units allocated, per_buyer at most to a buyer, for 10 to 300 seconds. " +
+				"Buyers check out with flash_sale_id on the item; never more is sold than allocated.",
+			Request: live.NewFlash{}, Response: live.FlashSale{}, Status: http.StatusCreated, Handler: a.handleStartFlash},
+		{Method: "GET", Path: "/api/v1/flash-sales/{id}", Tag: "live", Summary: "A flash sale with what it has sold.",
+			Response: live.FlashSale{}, Handler: a.handleFlash},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/events", Tag: "live",
 			Summary: "A WebSocket of the room's events as they happen, as JSON: first its state (type state: status, bag, pinned product), " +
 				"then pin, unpin, bag, chat and status events, whichever server they happened on.",
@@ -157,6 +163,26 @@ func (a *API) handleMessages(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return server.JSON(w, http.StatusOK, MessageList{Items: nonNil(ms)})
+}
+
+func (a *API) handleStartFlash(w http.ResponseWriter, r *http.Request) error {
+	var in live.NewFlash
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	f, err := a.Live.StartFlash(r.Context(), server.Actor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusCreated, f)
+}
+
+func (a *API) handleFlash(w http.ResponseWriter, r *http.Request) error {
+	f, err := a.Live.Flash(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, f)
 }
 
 // eventWriteTimeout is how long a viewer's connection may take to accept

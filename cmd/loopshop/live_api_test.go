@@ -74,4 +74,25 @@ func TestLiveRoomAcrossServers(t *testing.T) {
 	if e := read(); e["type"] != "chat" || e["message"].(map[string]any)["redacted"] != true {
 		t.Errorf("the viewer on server two got %v; want the redacted chat", e)
 	}
+
+	// A flash sale: one unit allocated, bought through the second server.
+	runSteps(t, c, v, []step{
+		{name: "the host reads the serum's SKU", method: "GET", path: "/api/v1/products/{product}", status: 200, check: saveAt("sku", "skus.0.id")},
+		{name: "the host starts a flash sale", method: "POST", path: "/api/v1/live-rooms/{room}/flash-sales", as: "seller",
+			body: `{"sku_id": "{sku}", "price": 1900, "quantity": 1, "per_buyer": 1, "seconds": 60}`, status: 201, check: save("flash", "id")},
+		{name: "a buyer signs up", method: "POST", path: "/api/v1/accounts", body: signUpBody("GB", "grace@example.com"), status: 201},
+		{name: "the buyer logs in", method: "POST", path: "/api/v1/sessions", body: loginBody("grace@example.com"), status: 201, check: save("buyer", "token")},
+	})
+	if e := read(); e["type"] != "flash" {
+		t.Errorf("the viewer on server two got %v; want the flash sale", e)
+	}
+	c2 := newClient(t, two)
+	buy := checkoutJSON(`[{"sku_id": "{sku}", "quantity": 1, "flash_sale_id": "{flash}"}]`, "Grace Hopper", "4242424242424242")
+	runOrderSteps(t, c2, v, []step{
+		{name: "the buyer gets the deal on server two", method: "POST", path: "/api/v1/checkouts", as: "buyer", header: map[string]string{"Idempotency-Key": "f1"},
+			body: buy, status: 201, check: all(field("status", "PAID"), valueAt("orders.0.lines.0.unit_price.amount", "1900"))},
+		{name: "the deal is spent", method: "POST", path: "/api/v1/checkouts", as: "buyer", header: map[string]string{"Idempotency-Key": "f2"},
+			body: buy, status: 409},
+		{name: "the sale counts it", method: "GET", path: "/api/v1/flash-sales/{flash}", status: 200, check: valueAt("sold", "1")},
+	})
 }
