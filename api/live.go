@@ -50,6 +50,9 @@ func (a *API) liveRoutes() []server.Route {
 			Request: live.NewFlash{}, Response: live.FlashSale{}, Status: http.StatusCreated, Handler: a.handleStartFlash},
 		{Method: "GET", Path: "/api/v1/flash-sales/{id}", Tag: "live", Summary: "A flash sale with what it has sold.",
 			Response: live.FlashSale{}, Handler: a.handleFlash},
+		{Method: "GET", Path: "/api/v1/live-rooms/{id}/analytics", Tag: "live", Auth: server.Required,
+			Summary:  "A room's figures for its host: viewers now (over every server) and at the peak, and the orders, units and sales of its flash sales, with orders per peak viewer.",
+			Response: live.Analytics{}, Handler: a.handleAnalytics},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/events", Tag: "live",
 			Summary: "A WebSocket of the room's events as they happen, as JSON: first its state (type state: status, bag, pinned product), " +
 				"then pin, unpin, bag, chat and status events, whichever server they happened on.",
@@ -177,6 +180,14 @@ func (a *API) handleStartFlash(w http.ResponseWriter, r *http.Request) error {
 	return server.JSON(w, http.StatusCreated, f)
 }
 
+func (a *API) handleAnalytics(w http.ResponseWriter, r *http.Request) error {
+	an, err := a.Live.Analytics(r.Context(), server.Actor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, an)
+}
+
 func (a *API) handleFlash(w http.ResponseWriter, r *http.Request) error {
 	f, err := a.Live.Flash(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -216,6 +227,8 @@ func (a *API) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
 	defer conn.CloseNow()
 	events, stop := a.Live.Hub().Subscribe(room.ID)
 	defer stop()
+	leave := a.Live.Viewers().Join(room.ID)
+	defer leave()
 	// Viewers only listen: reading handles pings and the close.
 	ctx := conn.CloseRead(context.WithoutCancel(r.Context()))
 
@@ -233,6 +246,10 @@ func (a *API) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
 		case <-ctx.Done():
 			return nil
 		case e := <-events:
+			if e.Type == live.EventViewers {
+				// One server's count: tell the viewer the total.
+				e = live.Event{Type: live.EventViewers, RoomID: e.RoomID, At: e.At, Viewers: a.Live.Viewers().Count(room.ID)}
+			}
 			if err := write(ctx, conn, e); err != nil {
 				return nil
 			}

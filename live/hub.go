@@ -51,7 +51,8 @@ func (h *LocalHub) Deliver(e Event) {
 	}
 }
 
-// Subscribe returns the room's events from now on.
+// Subscribe returns the room's events from now on; the function it
+// returns ends the subscription and closes the channel.
 func (h *LocalHub) Subscribe(roomID string) (<-chan Event, func()) {
 	s := &subscriber{ch: make(chan Event, subscriberBuffer)}
 	h.mu.Lock()
@@ -68,6 +69,9 @@ func (h *LocalHub) Subscribe(roomID string) (<-chan Event, func()) {
 			if len(h.subs[roomID]) == 0 {
 				delete(h.subs, roomID)
 			}
+			// No Deliver runs while the lock is held: closing is safe,
+			// and ends the subscriber's range over the channel.
+			close(s.ch)
 			h.mu.Unlock()
 		})
 	}

@@ -116,8 +116,9 @@ type Hub interface {
 	// Publish sends e to every subscriber of its room, on every server.
 	Publish(ctx context.Context, e Event) error
 	// Subscribe returns the events of a room from now on, and the function
-	// that ends the subscription. A subscriber that falls too far behind
-	// loses the oldest events rather than slowing the room down.
+	// that ends the subscription and closes the channel. A subscriber that
+	// falls too far behind loses the oldest events rather than slowing
+	// the room down.
 	Subscribe(roomID string) (<-chan Event, func())
 }
 
@@ -138,4 +139,7 @@ type Store interface {
 	// Messages returns a room's latest messages, oldest first.
 	Messages(ctx context.Context, roomID string, limit int) ([]*Message, error)
 	FlashStore
+	PeakStore
+	// RoomSales sums the paid lines bought through a room's flash sales.
+	RoomSales(ctx context.Context, roomID string) (peak int, orders, units, gmv int64, err error)
 }

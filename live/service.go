@@ -16,6 +16,7 @@ import (
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/linkpolicy"
 	"github.com/loopshop/loopshop/market"
+	"github.com/loopshop/loopshop/money"
 )
 
 // ErrChanged is the store's answer when a room is no longer in the status
@@ -44,6 +45,7 @@ type Service struct {
 	linker   Linker
 	shops    Catalog
 	markets  *market.Set
+	viewers  *Viewers
 	now      func() time.Time
 }
 
@@ -53,7 +55,8 @@ func NewService(store Store, hub Hub, linker Linker, cat Catalog, markets *marke
 	if err != nil {
 		panic("live: default link policy: " + err.Error())
 	}
-	return &Service{store: store, flash: store, products: cat, hub: hub, links: links, linker: linker, shops: cat, markets: markets, now: identity.Now}
+	return &Service{store: store, flash: store, products: cat, hub: hub, links: links, linker: linker, shops: cat, markets: markets,
+		viewers: NewViewers(hub, store), now: identity.Now}
 }
 
 // SetLinkPolicy sets the policy chat must pass.
@@ -64,6 +67,46 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // Hub returns the hub the service publishes to, for the viewers' side.
 func (s *Service) Hub() Hub { return s.hub }
+
+// Viewers returns the counter of the rooms' viewers; its Run must run
+// while the server serves.
+func (s *Service) Viewers() *Viewers { return s.viewers }
+
+// Analytics is how a room is doing.
+type Analytics struct {
+	RoomID         string      `json:"room_id"`
+	Status         string      `json:"status"`
+	CurrentViewers int         `json:"current_viewers"`
+	PeakViewers    int         `json:"peak_viewers"`
+	Orders         int64       `json:"orders"`
+	Units          int64       `json:"units"`
+	GMV            money.Money `json:"gmv"`
+	// Conversion is orders per peak viewer.
+	Conversion float64 `json:"conversion"`
+}
+
+// Analytics returns a room's figures to its host: viewers now and at the
+// peak, and the orders, units and sales of its flash sales.
+func (s *Service) Analytics(ctx context.Context, actor *identity.Actor, id string) (*Analytics, error) {
+	r, err := s.hosted(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.markets.Get(r.Market)
+	if err != nil {
+		return nil, err
+	}
+	peak, orders, units, gmv, err := s.store.RoomSales(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analytics{RoomID: r.ID, Status: r.Status, CurrentViewers: s.viewers.Count(r.ID), PeakViewers: max(peak, s.viewers.Count(r.ID)),
+		Orders: orders, Units: units, GMV: money.New(gmv, m.Currency)}
+	if a.PeakViewers > 0 {
+		a.Conversion = float64(orders) / float64(a.PeakViewers)
+	}
+	return a, nil
+}
 
 // NewRoom is a room as its host sets it up.
 type NewRoom struct {

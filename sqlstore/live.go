@@ -397,3 +397,30 @@ func (s *LiveStore) Flash(ctx context.Context, id string) (*live.FlashSale, erro
 	f.Product.ProductID = f.ProductID
 	return f, nil
 }
+
+// RaisePeak records viewers as the room's peak if it is higher.
+func (s *LiveStore) RaisePeak(ctx context.Context, roomID string, viewers int) error {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `UPDATE live_rooms SET peak_viewers = ? WHERE id = ? AND peak_viewers < ?`, viewers, roomID, viewers)
+		return err
+	})
+}
+
+// RoomSales sums the paid order lines bought through a room's flash sales:
+// the units, the orders they are in, and what they came to.
+func (s *LiveStore) RoomSales(ctx context.Context, roomID string) (peak int, orders, units, gmv int64, err error) {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
+	err = db.Read().Get(ctx, `SELECT r.peak_viewers,
+			(SELECT COUNT(DISTINCT l.order_id) FROM order_lines l JOIN live_flash_sales f ON f.id = l.flash_sale_id WHERE f.room_id = r.id AND l.stock = 'sold'),
+			(SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN live_flash_sales f ON f.id = l.flash_sale_id WHERE f.room_id = r.id AND l.stock = 'sold'),
+			(SELECT COALESCE(SUM(l.quantity * l.unit_price), 0) FROM order_lines l JOIN live_flash_sales f ON f.id = l.flash_sale_id WHERE f.room_id = r.id AND l.stock = 'sold')
+		FROM live_rooms r WHERE r.id = ?`, []any{roomID}, &peak, &orders, &units, &gmv)
+	return peak, orders, units, gmv, err
+}

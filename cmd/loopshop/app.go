@@ -240,7 +240,9 @@ func (m *Main) Run(ctx context.Context) error {
 	jobsCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() { defer close(done); m.Jobs.Run(jobsCtx) }()
-	m.stopJobs = func() { cancel(); <-done }
+	viewersDone := make(chan struct{})
+	go func() { defer close(viewersDone); m.Live.Viewers().Run(jobsCtx, time.Second) }()
+	m.stopJobs = func() { cancel(); <-done; <-viewersDone }
 
 	m.Server = server.New(&m.Config, server.Deps{
 		Identity:    m.Identity,

@@ -52,13 +52,19 @@ func TestLiveRoomAcrossServers(t *testing.T) {
 		t.Fatalf("connect to the second server: %v", err)
 	}
 	defer conn.CloseNow()
+	// read returns the next event but viewer counts, which come as they
+	// change.
 	read := func() map[string]any {
 		t.Helper()
-		var e map[string]any
-		if err := wsjson.Read(ctx, conn, &e); err != nil {
-			t.Fatalf("read an event: %v", err)
+		for {
+			var e map[string]any
+			if err := wsjson.Read(ctx, conn, &e); err != nil {
+				t.Fatalf("read an event: %v", err)
+			}
+			if e["type"] != "viewers" {
+				return e
+			}
 		}
-		return e
 	}
 	if e := read(); e["type"] != "state" || e["status"] != "LIVE" {
 		t.Fatalf("first message %v; want the room's state, live", e)
@@ -95,4 +101,35 @@ func TestLiveRoomAcrossServers(t *testing.T) {
 			body: buy, status: 409},
 		{name: "the sale counts it", method: "GET", path: "/api/v1/flash-sales/{flash}", status: 200, check: valueAt("sold", "1")},
 	})
+
+	// A second viewer, on server one: the host sees both, counted over
+	// the two servers, and the flash sale's order.
+	conn1, _, err := websocket.Dial(ctx, "ws://"+one.Server.Addr()+"/api/v1/live-rooms/"+v["room"]+"/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn1.CloseNow()
+	go func() { // keep reading, as a phone would
+		for {
+			var e map[string]any
+			if wsjson.Read(ctx, conn1, &e) != nil {
+				return
+			}
+		}
+	}()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		r := c.do(t, "GET", "/api/v1/live-rooms/"+v["room"]+"/analytics", v["seller"], "", nil)
+		a := r.json(t)
+		if a["current_viewers"] == 2.0 {
+			if a["orders"] != 1.0 || a["gmv"].(map[string]any)["amount"] != 1900.0 || a["peak_viewers"].(float64) < 2 {
+				t.Errorf("analytics %s; want 1 order of 19.00 and a peak of 2", r.body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("analytics on server one still say %s; want 2 viewers, one on each server", r.body)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
