@@ -9,6 +9,7 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/page"
 )
 
@@ -158,6 +159,51 @@ func (s *seeder) plans(ctx context.Context, creator *identity.Actor, posters []p
 				return fmt.Errorf("showcase %q: %w", prod.Title, err)
 			}
 		}
+	}
+	return nil
+}
+
+// demoRoomTitle names the demo's live room.
+const demoRoomTitle = "Glow hour: routines and deals"
+
+// liveRoom opens the demo's live room for the GB beauty shop, live at
+// once, looping the shop's first video with its products in the bag; a
+// room of that title live already is kept.
+func (s *seeder) liveRoom(ctx context.Context, posters []poster) error {
+	if s.Live == nil || s.Content == nil {
+		return nil
+	}
+	for _, p := range posters {
+		if p.seller != "beauty.gb" {
+			continue
+		}
+		rooms, err := s.Live.LiveNow(ctx, p.shop.Market)
+		if err != nil {
+			return err
+		}
+		for _, r := range rooms {
+			if r.ShopID == p.shop.ID && r.Title == demoRoomTitle {
+				s.sum.LiveRoom = r.ID
+				return nil
+			}
+		}
+		pg, err := s.Content.VideosBy(ctx, p.shop.ID, page.Request{Limit: 1})
+		if err != nil || len(pg.Items) == 0 {
+			return err
+		}
+		v := pg.Items[0]
+		in := live.NewRoom{ShopID: p.shop.ID, Title: demoRoomTitle, VideoID: v.ID}
+		for _, a := range v.Anchors {
+			in.Products = append(in.Products, a.ProductID)
+		}
+		r, err := s.Live.CreateRoom(ctx, p.actor, in)
+		if err != nil {
+			return fmt.Errorf("open the demo live room: %w", err)
+		}
+		if _, err := s.Live.Start(ctx, p.actor, r.ID); err != nil {
+			return err
+		}
+		s.sum.LiveRoom = r.ID
 	}
 	return nil
 }

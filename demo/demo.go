@@ -30,6 +30,7 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/page"
@@ -56,6 +57,8 @@ type Deps struct {
 	// Affiliate sets up the demo shops' plans for the demo creator; nil:
 	// the demo has none.
 	Affiliate *affiliate.Service
+	// Live opens the demo's live room; nil: the demo has none.
+	Live *live.Service
 	// Directory finds existing accounts by e-mail without a password
 	// check; sqlstore.IdentityStore is one.
 	Directory Directory
@@ -116,6 +119,8 @@ type Summary struct {
 	VideosFound     int
 	// PlansCreated counts the affiliate plans opened for the demo creator.
 	PlansCreated int
+	// LiveRoom is the demo's live room, live from seeding.
+	LiveRoom string
 }
 
 // accountPlan is a demo account to ensure.
@@ -261,7 +266,10 @@ func (s *seeder) seed(ctx context.Context, items []item) error {
 	if err := s.videos(ctx, posters); err != nil {
 		return err
 	}
-	return s.plans(ctx, actors[1], posters)
+	if err := s.plans(ctx, actors[1], posters); err != nil {
+		return err
+	}
+	return s.liveRoom(ctx, posters)
 }
 
 // accounts signs in to every planned account, creating those missing, in

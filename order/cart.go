@@ -6,6 +6,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/money"
 )
 
@@ -48,10 +49,31 @@ func (s *Service) Cart(ctx context.Context, actor *identity.Actor) (*Cart, error
 	if items == nil {
 		items = []CartItem{}
 	}
+	return s.priced(ctx, m, items)
+}
+
+// Quote prices items for the actor as checkout would charge them, without
+// the cart: a live room's buy-now of a flash deal, say.
+func (s *Service) Quote(ctx context.Context, actor *identity.Actor, items []CartItem) (*Cart, error) {
+	if actor == nil || actor.AccountID == "" {
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to buy")
+	}
+	m, err := s.markets.Get(actor.Market)
+	if err != nil {
+		return nil, err
+	}
+	if items, err = normalize(items); err != nil {
+		return nil, err
+	}
+	return s.priced(ctx, m, items)
+}
+
+func (s *Service) priced(ctx context.Context, m market.Market, items []CartItem) (*Cart, error) {
 	c := &Cart{Items: items, Orders: []*Order{}, Total: money.New(0, m.Currency)}
 	if len(items) == 0 {
 		return c, nil
 	}
+	var err error
 	if c.Orders, err = s.quote(ctx, m, items, ""); err != nil {
 		return nil, err
 	}

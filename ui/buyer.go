@@ -82,6 +82,8 @@ type checkoutPage struct {
 	Error  string
 	Field  string
 	Market string
+	// Flash and FlashSKU make the checkout a live room's flash deal.
+	Flash, FlashSKU string
 }
 
 type checkoutForm struct {
@@ -91,13 +93,28 @@ type checkoutForm struct {
 
 func (u *UI) checkoutPage(r *http.Request) (*checkoutPage, error) {
 	actor := server.Actor(r)
-	c, err := u.Orders.Cart(r.Context(), actor)
+	p := &checkoutPage{Flash: r.FormValue("flash"), FlashSKU: r.FormValue("sku")}
+	var err error
+	if item := p.flashItem(); item != nil {
+		// A flash deal bought from a live room: that one item, not the bag.
+		p.Cart, err = u.Orders.Quote(r.Context(), actor, []order.CartItem{*item})
+	} else {
+		p.Cart, err = u.Orders.Cart(r.Context(), actor)
+	}
 	if err != nil {
 		return nil, err
 	}
 	mkt := u.marketOf(actor.Market)
-	return &checkoutPage{Cart: c, Locale: mkt.Locale, Key: loopshop.RandomToken(16), Market: mkt.Code,
-		Form: checkoutForm{Name: actor.DisplayName, Method: payment.MethodCard}}, nil
+	p.Locale, p.Key, p.Market, p.Form = mkt.Locale, loopshop.RandomToken(16), mkt.Code, checkoutForm{Name: actor.DisplayName, Method: payment.MethodCard}
+	return p, nil
+}
+
+// flashItem is the flash deal the checkout is for, if it is for one.
+func (p *checkoutPage) flashItem() *order.CartItem {
+	if p.Flash == "" || p.FlashSKU == "" {
+		return nil
+	}
+	return &order.CartItem{SKUID: p.FlashSKU, Quantity: 1, FlashSaleID: p.Flash}
 }
 
 func (u *UI) handleCheckoutForm(w http.ResponseWriter, r *http.Request) error {
@@ -121,11 +138,15 @@ func (u *UI) handleCheckout(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	f := r.PostForm
+	deal := (&checkoutPage{Flash: f.Get("flash"), FlashSKU: f.Get("sku")}).flashItem()
 	form := checkoutForm{Name: f.Get("name"), Line1: f.Get("line1"), Line2: f.Get("line2"), City: f.Get("city"), PostalCode: f.Get("postal_code"),
 		Phone: f.Get("phone"), Method: f.Get("method"), Number: f.Get("number"), Exp: f.Get("exp"), CVC: f.Get("cvc")}
 	req := order.CheckoutRequest{
 		ShipTo:  order.Address{Name: form.Name, Line1: form.Line1, Line2: form.Line2, City: form.City, PostalCode: form.PostalCode, Phone: form.Phone},
 		Payment: order.PaymentRequest{Method: form.Method},
+	}
+	if deal != nil {
+		req.Items = []order.CartItem{*deal}
 	}
 	var err error
 	if form.Method == payment.MethodCard {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/content"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/server"
@@ -26,6 +27,8 @@ func (u *UI) registerContent(srv *server.Server) {
 
 // feedPage is the vertical feed: one clip per screen.
 type feedPage struct {
+	// Live are the market's rooms live now.
+	Live    []*live.Room
 	Clips   []clip
 	MoreURL string
 	// Single is set when the page shows one video, opened from a profile.
@@ -98,6 +101,11 @@ func (u *UI) feed(w http.ResponseWriter, r *http.Request, mkt market.Market) (bo
 		return false, nil
 	}
 	p := feedPage{}
+	if u.Live != nil {
+		if p.Live, err = u.Live.LiveNow(r.Context(), mkt.Code); err != nil {
+			return false, err
+		}
+	}
 	now := time.Now()
 	for _, v := range f.Items {
 		p.Clips = append(p.Clips, u.clipOf(v, mkt.Locale, now))

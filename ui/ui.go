@@ -35,6 +35,7 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/money"
@@ -58,6 +59,8 @@ type Deps struct {
 	// Content is the videos, showcases and feed; nil: the home page is
 	// the product grid.
 	Content *content.Service
+	// Live serves live rooms' pages; nil hides them.
+	Live *live.Service
 	// Affiliate and Payouts make Creator Center; nil hides it.
 	Affiliate *affiliate.Service
 	Payouts   *payout.Service
@@ -168,6 +171,9 @@ func (u *UI) Register(srv *server.Server) {
 	if u.Content != nil {
 		u.registerContent(srv)
 		u.registerSellerVideos(srv)
+		if u.Live != nil {
+			u.registerLive(srv)
+		}
 		if u.Affiliate != nil && u.Payouts != nil {
 			u.registerCreatorCenter(srv)
 			u.registerSellerAffiliate(srv)

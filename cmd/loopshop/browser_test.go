@@ -15,6 +15,7 @@ import (
 
 	"github.com/loopshop/loopshop/demo"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
 )
@@ -238,4 +239,101 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 			}
 		})
 	}
+
+	// The demo's live room, on a phone: the viewer joins from the feed,
+	// sees the host's pin and flash deal arrive, chats, and buys the deal.
+	t.Run("live", func(t *testing.T) {
+		ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+		defer cancel()
+		if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+			t.Fatal(err)
+		}
+		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+		shot := func(name string) chromedp.Action[chromedp.Void] {
+			return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+				if err != nil {
+					return err
+				}
+				return os.WriteFile(filepath.Join(shots, "live-"+name+".png"), png, 0o644)
+			})
+		}
+		step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+			t.Helper()
+			sctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			if err := chromedp.Do(sctx, actions...); err != nil {
+				_ = chromedp.Do(ctx, shot("failed"))
+				t.Fatalf("%s: %v (screenshots in %s)", name, err, shots)
+			}
+		}
+		bg := context.Background()
+		tok, _, err := m.Identity.Login(bg, "beauty.gb@demo.loopshop.test", demo.Password, identity.SessionAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		host, err := m.Identity.Authenticate(bg, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		step("sign in and open the room from the feed",
+			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait),
+			chromedp.Navigate(base+"/login?next=/"),
+			chromedp.WaitVisible(css(`input[name=email]`)),
+			chromedp.SendKeys(css(`input[name=email]`), "buyer@demo.loopshop.test"),
+			chromedp.SendKeys(css(`input[name=password]`), demo.Password),
+			chromedp.Submit(css(`form[action="/login"]`)),
+			chromedp.WaitVisible(css(`.live-now-chip`)),
+			chromedp.Click(css(`.live-now-chip`)),
+			chromedp.WaitVisible(css(`.live-room[data-connected]`)),
+		)
+		roomID, err := chromedp.Run(ctx, chromedp.AttributeValue(css(`.live-room`), "data-room"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		room, err := m.Live.Room(bg, roomID.Value)
+		if err != nil || len(room.Bag) == 0 {
+			t.Fatalf("room %+v %v", room, err)
+		}
+		if _, err := m.Live.Pin(bg, host, room.ID, room.Bag[0].ProductID); err != nil {
+			t.Fatal(err)
+		}
+		step("the pin arrives", chromedp.WaitVisible(css(`[data-pinned]`)))
+		pinned, err := chromedp.Run(ctx, chromedp.Text(css(`[data-pinned-title]`)))
+		if err != nil || pinned != room.Bag[0].Title {
+			t.Errorf("the pinned card says %q (%v); want %q", pinned, err, room.Bag[0].Title)
+		}
+		prod, err := m.Catalog.Product(bg, host, room.Bag[0].ProductID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.Live.StartFlash(bg, host, room.ID, live.NewFlash{SKUID: prod.SKUs[0].ID, Price: prod.SKUs[0].Price.Amount / 2, Quantity: 5, PerBuyer: 1, Seconds: 120}); err != nil {
+			t.Fatal(err)
+		}
+		step("the flash deal arrives, and the viewer chats",
+			chromedp.WaitVisible(css(`[data-flash]`)),
+			chromedp.SendKeys(css(`[data-chat-form] input[name=text]`), "that serum looks great"),
+			chromedp.Click(css(`[data-chat-form] button[type=submit]`)),
+			chromedp.Poll[chromedp.Void](`document.querySelector('[data-chat-list]').textContent.includes('that serum looks great')`, chromedp.WithPollingTimeout(20*time.Second)),
+			shot("1-room"),
+		)
+		step("buy the deal",
+			chromedp.Click(css(`[data-flash-buy]`)),
+			chromedp.WaitVisible(css(`form.checkout-form`)),
+			chromedp.SetValue(css(`input[name=line1]`), "1 High Street"),
+			chromedp.SetValue(css(`input[name=city]`), "London"),
+			chromedp.SetValue(css(`input[name=postal_code]`), "N1 1AA"),
+			chromedp.SetValue(css(`input[name=number]`), "4242 4242 4242 4242"),
+			chromedp.SetValue(css(`input[name=exp]`), "12/39"),
+			chromedp.SetValue(css(`input[name=cvc]`), "123"),
+			shot("2-checkout"),
+			chromedp.Submit(css(`form.checkout-form`)),
+			chromedp.WaitVisible(css(`p.notice[role=status]`)),
+			shot("3-ordered"),
+		)
+		a, err := m.Live.Analytics(bg, host, room.ID)
+		if err != nil || a.Orders != 1 || a.GMV.Amount != prod.SKUs[0].Price.Amount/2 {
+			t.Errorf("room analytics %+v %v; want the deal's one order", a, err)
+		}
+	})
 }

@@ -1,0 +1,160 @@
+package ui
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/live"
+	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/server"
+)
+
+func (u *UI) registerLive(srv *server.Server) {
+	srv.HandlePage("GET /live/{id}", u.page(u.handleLiveRoom))
+	srv.HandlePage("GET /live/{id}/host", u.page(u.handleLiveHost))
+	srv.HandlePage("POST /live/{id}/host/{action}", u.page(u.handleLiveHostAction))
+}
+
+// livePage is a room as its viewers see it; the script keeps it current.
+type livePage struct {
+	Room     *live.Room
+	VideoURL string // the stream, or the looped video's file
+	Loop     bool
+	Locale   string
+	Messages []*live.Message
+}
+
+func (u *UI) liveVideo(r *http.Request, room *live.Room) (string, bool) {
+	if room.StreamURL != "" {
+		return room.StreamURL, false
+	}
+	if v, err := u.Content.Video(r.Context(), nil, room.VideoID); err == nil {
+		return "/media/" + v.MediaKey, true
+	}
+	return "", false
+}
+
+func (u *UI) handleLiveRoom(w http.ResponseWriter, r *http.Request) error {
+	room, err := u.Live.Room(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	mkt, err := u.Markets.Get(room.Market)
+	if err != nil {
+		return err
+	}
+	p := livePage{Room: room, Locale: mkt.Locale}
+	p.VideoURL, p.Loop = u.liveVideo(r, room)
+	if p.Messages, err = u.Live.Messages(r.Context(), room.ID); err != nil {
+		return err
+	}
+	v := u.view(r, room.Title, mkt, p)
+	v.Feed = true
+	u.render(w, r, http.StatusOK, "live", v)
+	return nil
+}
+
+// liveHostPage is the host's desk for a room.
+type liveHostPage struct {
+	Room      *live.Room
+	Analytics *live.Analytics
+	SKUs      []hostSKU
+	Notice    string
+	Error     string
+	Locale    string
+}
+
+type hostSKU struct {
+	ID, Label string
+	Price     money.Money
+}
+
+func (u *UI) handleLiveHost(w http.ResponseWriter, r *http.Request) error {
+	return u.renderLiveHost(w, r, http.StatusOK, r.URL.Query().Get("done"), "")
+}
+
+func (u *UI) renderLiveHost(w http.ResponseWriter, r *http.Request, status int, notice, problem string) error {
+	ctx, actor := r.Context(), server.Actor(r)
+	if actor == nil {
+		return loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to host")
+	}
+	a, err := u.Live.Analytics(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	room, err := u.Live.Room(ctx, a.RoomID)
+	if err != nil {
+		return err
+	}
+	mkt, err := u.Markets.Get(room.Market)
+	if err != nil {
+		return err
+	}
+	p := liveHostPage{Room: room, Analytics: a, Notice: notice, Error: problem, Locale: mkt.Locale}
+	for _, b := range room.Bag {
+		prod, err := u.Catalog.Product(ctx, actor, b.ProductID)
+		if err != nil {
+			continue
+		}
+		for _, k := range prod.SKUs {
+			label := prod.Title
+			if len(k.Options) > 0 {
+				label += " · " + strings.Join(k.Options, " / ")
+			}
+			p.SKUs = append(p.SKUs, hostSKU{ID: k.ID, Label: label, Price: k.Price})
+		}
+	}
+	u.render(w, r, status, "live_host", u.view(r, "Host · "+room.Title, mkt, p))
+	return nil
+}
+
+func (u *UI) handleLiveHostAction(w http.ResponseWriter, r *http.Request) error {
+	ctx, actor, id := r.Context(), server.Actor(r), r.PathValue("id")
+	var err error
+	var notice string
+	switch r.PathValue("action") {
+	case "start":
+		_, err = u.Live.Start(ctx, actor, id)
+		notice = "You are live."
+	case "end":
+		_, err = u.Live.End(ctx, actor, id)
+		notice = "The room has ended."
+	case "pin":
+		_, err = u.Live.Pin(ctx, actor, id, r.PostFormValue("product_id"))
+		notice = "Pinned for every viewer."
+	case "flash":
+		room, rerr := u.Live.Room(ctx, id)
+		if rerr != nil {
+			return rerr
+		}
+		in := live.NewFlash{SKUID: r.PostFormValue("sku_id")}
+		price, perr := money.Parse(r.PostFormValue("price"), u.marketOf(room.Market).Currency)
+		q, qerr := strconv.ParseInt(r.PostFormValue("quantity"), 10, 64)
+		pb, berr := strconv.ParseInt(r.PostFormValue("per_buyer"), 10, 64)
+		secs, serr := strconv.Atoi(r.PostFormValue("seconds"))
+		switch {
+		case perr != nil:
+			err = loopshop.Invalid("price", "give the deal price as an amount, such as 9.99")
+		case qerr != nil || berr != nil || serr != nil:
+			err = loopshop.Invalid("quantity", "quantity, per-buyer limit and seconds are whole numbers")
+		default:
+			in.Price, in.Quantity, in.PerBuyer, in.Seconds = price.Amount, q, pb, secs
+			_, err = u.Live.StartFlash(ctx, actor, id, in)
+		}
+		notice = "The flash sale is on."
+	default:
+		return loopshop.Errorf(loopshop.ENOTFOUND, "no such action")
+	}
+	if err != nil {
+		switch loopshop.ErrorCode(err) {
+		case loopshop.EINVALID, loopshop.ECONFLICT:
+			return u.renderLiveHost(w, r, server.StatusOf(err), "", sentence(loopshop.ErrorMessage(err)))
+		}
+		return err
+	}
+	http.Redirect(w, r, "/live/"+url.PathEscape(id)+"/host?"+url.Values{"done": {notice}}.Encode(), http.StatusSeeOther)
+	return nil
+}

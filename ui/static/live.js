@@ -1,0 +1,101 @@
+// A live room for its viewers: the room's events come over a WebSocket
+// (the pinned product, flash deals with their countdown, chat, viewer
+// counts, the room going live or ending) and the chat form posts to the
+// API. Without it the page still shows the stream, the bag and the chat
+// as they were when it loaded.
+(function () {
+  "use strict";
+  var room = document.querySelector(".live-room");
+  if (!room) return;
+  var locale = room.getAttribute("data-locale") || "en";
+  var $ = function (sel) { return room.querySelector(sel); };
+  function price(m) {
+    if (!m) return "";
+    var digits = { JPY: 0, IDR: 0, KRW: 0 }[m.currency];
+    if (digits === undefined) digits = 2;
+    try {
+      return new Intl.NumberFormat(locale, { style: "currency", currency: m.currency, minimumFractionDigits: digits }).format(m.amount / Math.pow(10, digits));
+    } catch (e) { return (m.amount / Math.pow(10, digits)).toFixed(digits) + " " + m.currency; }
+  }
+  function pin(p) {
+    var el = $("[data-pinned]");
+    if (!p) { el.hidden = true; return; }
+    el.href = "/products/" + encodeURIComponent(p.product_id);
+    $("[data-pinned-title]").textContent = p.title;
+    $("[data-pinned-price]").textContent = price(p.price);
+    var img = $("[data-pinned-img]");
+    if (p.image_key) img.src = "/media/" + p.image_key;
+    el.hidden = false;
+  }
+  var flashTimer = null;
+  function flash(f) {
+    var el = $("[data-flash]");
+    $("[data-flash-title]").textContent = f.product.title;
+    $("[data-flash-price]").textContent = price({ amount: f.price, currency: f.product.price.currency });
+    var off = Math.round(100 - (100 * f.price) / f.product.price.amount);
+    $("[data-flash-off]").textContent = off > 0 ? "-" + off + "%" : "";
+    $("[data-flash-buy]").href = "/checkout?" + new URLSearchParams({ flash: f.id, sku: f.sku_id }).toString();
+    var ends = Date.parse(f.ends_at);
+    clearInterval(flashTimer);
+    function tick() {
+      var left = Math.max(0, Math.floor((ends - Date.now()) / 1000));
+      $("[data-flash-ends]").textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+      if (!left) { clearInterval(flashTimer); el.hidden = true; }
+    }
+    tick();
+    flashTimer = setInterval(tick, 1000);
+    el.hidden = false;
+  }
+  function say(m) {
+    var li = document.createElement("li");
+    var b = document.createElement("strong");
+    b.textContent = m.author_name;
+    li.appendChild(b);
+    li.appendChild(document.createTextNode(" " + m.text));
+    var list = $("[data-chat-list]");
+    list.appendChild(li);
+    while (list.children.length > 30) list.removeChild(list.firstChild);
+  }
+  function status(s) {
+    $("[data-status]").textContent = s === "LIVE" ? "LIVE" : s === "ENDED" ? "ENDED" : "SOON";
+    room.setAttribute("data-live-status", s);
+  }
+  var retry = 500;
+  function connect() {
+    var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + room.getAttribute("data-events");
+    var ws = new WebSocket(url);
+    ws.onopen = function () { retry = 500; room.setAttribute("data-connected", "1"); };
+    ws.onmessage = function (msg) {
+      var e = JSON.parse(msg.data);
+      switch (e.type) {
+        case "state": status(e.status); pin(e.product); break;
+        case "pin": pin(e.product); break;
+        case "unpin": pin(null); break;
+        case "flash": flash(e.flash_sale); break;
+        case "chat": say(e.message); break;
+        case "viewers": $("[data-viewers]").textContent = e.viewers; break;
+        case "status": status(e.status); break;
+      }
+    };
+    ws.onclose = function () {
+      room.removeAttribute("data-connected");
+      if (room.getAttribute("data-live-status") === "ENDED") return;
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 10000);
+    };
+  }
+  connect();
+  var form = room.querySelector("[data-chat-form]");
+  if (form) {
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var input = form.querySelector("input[name=text]");
+      var text = input.value.trim();
+      if (!text) return;
+      fetch(room.getAttribute("data-chat"), {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json" }, body: JSON.stringify({ text: text })
+      }).then(function (r) { if (r.ok) input.value = ""; });
+    });
+  }
+})();
