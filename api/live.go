@@ -250,7 +250,11 @@ func (a *API) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
 				// One server's count: tell the viewer the total.
 				e = live.Event{Type: live.EventViewers, RoomID: e.RoomID, At: e.At, Viewers: a.Live.Viewers().Count(room.ID)}
 			}
-			if err := write(ctx, conn, e); err != nil {
+			b, err := e.JSON()
+			if err != nil {
+				return err
+			}
+			if err := writeRaw(ctx, conn, b); err != nil {
 				return nil
 			}
 			if e.Type == live.EventStatus && e.Status == live.Ended {
@@ -259,6 +263,17 @@ func (a *API) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+}
+
+// writeRaw sends JSON already encoded, as one text message.
+func writeRaw(ctx context.Context, conn *websocket.Conn, b []byte) error {
+	ctx, cancel := context.WithTimeout(ctx, eventWriteTimeout)
+	defer cancel()
+	err := conn.Write(ctx, websocket.MessageText, b)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		conn.Close(websocket.StatusPolicyViolation, "too slow")
+	}
+	return err
 }
 
 func write(ctx context.Context, conn *websocket.Conn, v any) error {

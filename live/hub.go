@@ -33,6 +33,7 @@ func (h *LocalHub) Publish(_ context.Context, e Event) error {
 // Deliver hands e to every subscriber of its room without waiting: one
 // whose buffer is full loses its oldest event to make room.
 func (h *LocalHub) Deliver(e Event) {
+	e.enc = &encoded{}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	for s := range h.subs[e.RoomID] {

@@ -12,6 +12,8 @@ package live
 
 import (
 	"context"
+	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/loopshop/loopshop/content"
@@ -109,6 +111,26 @@ type Event struct {
 	// EventViewers, with Server naming it); the hub adds them up.
 	Viewers int    `json:"viewers,omitempty"`
 	Server  string `json:"server,omitempty"`
+
+	// enc is the event's JSON, made once however many viewers it goes to
+	// (LocalHub.Deliver sets it; copies of the event share it).
+	enc *encoded
+}
+
+type encoded struct {
+	once sync.Once
+	b    []byte
+	err  error
+}
+
+// JSON returns the event encoded as JSON, encoding it once for all the
+// viewers it is delivered to.
+func (e Event) JSON() ([]byte, error) {
+	if e.enc == nil {
+		return json.Marshal(e)
+	}
+	e.enc.once.Do(func() { e.enc.b, e.enc.err = json.Marshal(e) })
+	return e.enc.b, e.enc.err
 }
 
 // Hub carries a room's events to its viewers, on every server.

@@ -23,6 +23,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/coder/websocket"
+
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
@@ -49,6 +51,11 @@ const benchUsage = `usage:
       the stock sold equals --units, nothing is left reserved and nothing
       was oversold
 
+  loopshop bench live [--viewers 5000] [--pins 10] [--buyers 2000] [--units 200] [flags]
+      viewers watch a live room over WebSocket while the host pins a product;
+      reports how long each pin took to reach every viewer; then buyers race
+      for a flash sale of --units, which must sell exactly that
+
 The server runs in-process on SQLite files in a temporary folder (or
 --data-dir), or on PostgreSQL with --postgres URL (in new schemas, dropped
 afterwards). Its rate limits are off. Run "loopshop bench checkout -h" for
@@ -73,12 +80,15 @@ type benchConfig struct {
 	attempts    int // flash
 	units       int // flash
 	skus        int // checkout: SKUs the clients spread over
+	viewers     int // live: WebSocket viewers
+	pins        int // live: pins timed
+	pinTarget   float64
 	method      string
 }
 
 // runBench runs "loopshop bench checkout" and "loopshop bench flash".
 func runBench(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "checkout" && args[0] != "flash") {
+	if len(args) == 0 || (args[0] != "checkout" && args[0] != "flash" && args[0] != "live") {
 		fmt.Fprint(stderr, benchUsage)
 		return errUsage
 	}
@@ -108,6 +118,13 @@ func runBench(ctx context.Context, args, environ []string, stdout, stderr io.Wri
 			fs.DurationVar(&bc.duration, "duration", 20*time.Second, "how long to keep checking out")
 			fs.IntVar(&bc.checkouts, "checkouts", 0, "stop after this many checkout requests instead of after --duration")
 			fs.IntVar(&bc.skus, "skus", 1, fmt.Sprintf("SKUs (variants of one product) the checkouts spread over, 1 to %d; 1 makes every checkout update the same stock row", catalog.MaxSKUs))
+		} else if bc.kind == "live" {
+			fs.IntVar(&bc.viewers, "viewers", 5000, "WebSocket viewers of the room")
+			fs.IntVar(&bc.pins, "pins", 10, "pins the host makes, each timed until every viewer has it")
+			fs.Float64Var(&bc.pinTarget, "p99", 250, "the pin's p99 to every viewer must be under this many milliseconds; 0: no target")
+			fs.IntVar(&bc.attempts, "buyers", 2000, "buyers racing for the flash sale, one attempt each")
+			fs.IntVar(&bc.units, "units", 200, "units allocated to the flash sale")
+			fs.IntVar(&bc.concurrency, "concurrency", 200, "concurrent buyers")
 		} else {
 			fs.IntVar(&bc.attempts, "attempts", 10000, "checkout attempts, each by its own buyer unless --buyers is lower")
 			fs.IntVar(&bc.units, "units", 500, "units of the SKU on sale")
@@ -196,6 +213,14 @@ func (bc *benchConfig) check() error {
 		if bc.skus < 1 || bc.skus > catalog.MaxSKUs {
 			return fmt.Errorf("--skus must be 1 to %d", catalog.MaxSKUs)
 		}
+	case "live":
+		if bc.viewers < 1 || bc.viewers > 20000 || bc.pins < 1 {
+			return errors.New("--viewers must be 1 to 20000 and --pins at least 1")
+		}
+		if bc.attempts < 1 || bc.units < 1 || bc.units > bc.attempts*10 {
+			return errors.New("--buyers and --units must be at least 1")
+		}
+		bc.buyers, bc.skus = bc.attempts, 1
 	case "flash":
 		if bc.attempts < 1 || bc.units < 1 {
 			return errors.New("--attempts and --units must be at least 1")
@@ -280,6 +305,7 @@ type bench struct {
 	shop    *catalog.Shop
 	product *catalog.Product
 	buyers  []string // session tokens
+	viewers []*websocket.Conn
 	hc      *http.Client
 	base    string
 	bodies  [][]byte // a checkout of each SKU
@@ -323,8 +349,14 @@ func (b *bench) run(ctx context.Context) (*benchResult, error) {
 		res.SQLiteSynchronous = strings.ToUpper(b.m.Config.SQLiteSynchronous)
 	}
 	stock := int64(catalog.MaxStock / 2) // per SKU
-	if cfg.kind == "flash" {
+	switch cfg.kind {
+	case "flash":
 		stock = int64(cfg.units)
+		res.Attempts, res.Units = cfg.attempts, cfg.units
+	case "live":
+		// More stock than the sale allocates: the allocation must be
+		// what stops the buyers.
+		stock = int64(cfg.units) * 5
 		res.Attempts, res.Units = cfg.attempts, cfg.units
 	}
 	fmt.Fprintf(b.out, "loopshop bench %s: server on %s (%s%s), rate limits off (the bench measures checkout, not the limiter), GOMAXPROCS %d, %s\n",
@@ -342,8 +374,18 @@ func (b *bench) run(ctx context.Context) (*benchResult, error) {
 	tr.MaxIdleConnsPerHost = cfg.concurrency
 	b.hc = &http.Client{Transport: tr, Timeout: time.Minute}
 	defer tr.CloseIdleConnections()
+	flashID := ""
+	if cfg.kind == "live" {
+		// Viewers in a room, timed pins, then the flash sale the buyers race for.
+		if res.Live, flashID, err = b.live(ctx); err != nil {
+			return nil, err
+		}
+		defer b.closeViewers()
+	}
 	for _, k := range b.product.SKUs {
-		body, err := json.Marshal(b.request(k.ID))
+		req := b.request(k.ID)
+		req.Items[0].FlashSaleID = flashID
+		body, err := json.Marshal(req)
 		if err != nil {
 			return nil, err
 		}
@@ -382,7 +424,10 @@ func (b *bench) run(ctx context.Context) (*benchResult, error) {
 			res.Errors += n
 		}
 	}
-	return res, b.verify(ctx, res, total, stock*int64(len(b.product.SKUs)))
+	if err := b.verify(ctx, res, total, stock*int64(len(b.product.SKUs))); err != nil {
+		return nil, err
+	}
+	return res, b.verifyLive(ctx, res)
 }
 
 func syncNote(sync string) string {
@@ -517,7 +562,7 @@ func (b *bench) load(parent context.Context) (*tally, time.Duration, error) {
 	defer stop(nil)
 	var next, done, paid, soldOut, failed atomic.Int64
 	limit := int64(cfg.checkouts)
-	if cfg.kind == "flash" {
+	if cfg.kind != "checkout" {
 		limit = int64(cfg.attempts)
 	}
 	start := time.Now()
@@ -706,7 +751,7 @@ func (b *bench) verify(ctx context.Context, res *benchResult, seen *tally, recei
 	add := func(ok bool, format string, args ...any) {
 		res.Checks = append(res.Checks, benchCheck{OK: ok, What: fmt.Sprintf(format, args...)})
 	}
-	if b.cfg.kind == "flash" {
+	if b.cfg.kind != "checkout" {
 		want := int64(b.cfg.units)
 		add(paid == want, "%d checkouts answered 201 %s; want exactly %d, the units on sale", paid, paidWord(b.cfg.method), want)
 	} else {
@@ -762,6 +807,7 @@ type benchResult struct {
 	Stock        *benchStock    `json:"stock"`
 	OrdersStored map[string]int `json:"orders_stored"`
 	Oversold     int64          `json:"oversold"`
+	Live         *benchLive     `json:"live,omitempty"`
 	Checks       []benchCheck   `json:"checks"`
 	OK           bool           `json:"ok"`
 }
@@ -818,7 +864,15 @@ func (r *benchResult) failed() int {
 func (r *benchResult) print(w io.Writer) {
 	fmt.Fprintf(w, "\nloopshop bench %s on %s%s, %d clients, %d buyers, %d SKU(s), paying by %s, rate limits off\n",
 		r.Benchmark, r.Engine, syncNote(r.SQLiteSynchronous), r.Concurrency, r.Buyers, r.SKUs, r.Payment)
-	if r.Benchmark == "flash" {
+	if r.Live != nil {
+		l := r.Live
+		fmt.Fprintf(w, "  viewers       %d connected over WebSocket in %.2fs\n", l.Viewers, l.ConnectSeconds)
+		fmt.Fprintf(w, "  pins          %d, delivered %d of %d\n", l.Pins, l.Delivered, l.Pins*l.Viewers)
+		p := l.PinLatencyMS
+		fmt.Fprintf(w, "  pin to viewer (ms)  p50 %.1f  p95 %.1f  p99 %.1f  max %.1f  mean %.1f\n", p.P50, p.P95, p.P99, p.Max, p.Mean)
+		fmt.Fprintf(w, "  flash sale    sold %d of %d allocated\n", l.FlashSold, r.Units)
+	}
+	if r.Benchmark != "checkout" {
 		fmt.Fprintf(w, "  attempts      %d for %d units in %.2fs: %.0f attempts/s\n", r.Requests, r.Units, r.ElapsedSeconds, r.RequestsPerSecond)
 		fmt.Fprintf(w, "  orders        %d\n", r.Checkouts)
 		fmt.Fprintf(w, "  sold out      %d (409)\n", r.SoldOut)

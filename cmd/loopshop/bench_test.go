@@ -85,6 +85,25 @@ func TestBenchCheckoutCountsEveryCheckout(t *testing.T) {
 	})
 }
 
+// The live bench delivers every pin to every viewer and sells exactly the
+// flash sale's allocation. Its latency target is a benchmark's business,
+// not a test's: --p99 0 leaves it out.
+func TestBenchLive(t *testing.T) {
+	t.Parallel()
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		res := runBenchJSON(t, engine, "live", "--viewers", "40", "--pins", "2", "--buyers", "60", "--units", "10", "--concurrency", "20", "--p99", "0")
+		if l := res.Live; l == nil || l.Delivered != 80 || l.FlashSold != 10 {
+			t.Errorf("live %+v; want 80 pins delivered (2 × 40) and 10 units sold", l)
+		}
+		if res.Checkouts != 10 || res.SoldOut != 50 || res.Errors != 0 {
+			t.Errorf("%d paid, %d sold out, %d errors (by status %v); want 10, 50, 0", res.Checkouts, res.SoldOut, res.Errors, res.Status)
+		}
+		if !res.OK {
+			t.Errorf("checks %+v; want all passed", res.Checks)
+		}
+	})
+}
+
 func TestBenchUsage(t *testing.T) {
 	tests := []struct {
 		name string

@@ -5,7 +5,7 @@
 //	loopshop migrate [--config file.json]
 //	loopshop import shopify-csv --shop ID --file F.csv [--dry-run]
 //	loopshop export shopify-csv --shop ID [--file F.csv]
-//	loopshop bench checkout|flash [flags]
+//	loopshop bench checkout|flash|live [flags]
 //	loopshop version
 //
 // main is thin: the work is done by Main, which end-to-end tests start
@@ -46,6 +46,7 @@ Usage:
                              export a shop's catalogue as Shopify product CSV
   loopshop bench checkout [--buyers 200] [--duration 20s]
   loopshop bench flash [--attempts 10000] [--units 500]
+  loopshop bench live [--viewers 5000] [--buyers 2000] [--units 200]
                              load-test checkout over HTTP on a server it
                              starts in-process, and check the stock adds up
   loopshop version           print the version
