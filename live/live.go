@@ -157,6 +157,8 @@ type Store interface {
 	SetPinned(ctx context.Context, roomID, productID string) error
 	// RoomsOf lists a market's rooms of a status, newest first.
 	RoomsOf(ctx context.Context, market, status string, limit int) ([]*Room, error)
+	// RoomsOfHost lists the rooms of a shop or creator, newest first.
+	RoomsOfHost(ctx context.Context, host string, limit int) ([]*Room, error)
 	AddMessage(ctx context.Context, m *Message, market string, v *Violation) error
 	// Messages returns a room's latest messages, oldest first.
 	Messages(ctx context.Context, roomID string, limit int) ([]*Message, error)

@@ -362,6 +362,18 @@ func (s *Service) Messages(ctx context.Context, id string) ([]*Message, error) {
 	return s.store.Messages(ctx, id, 100)
 }
 
+// RoomsOfShop lists a shop's rooms for its staff, newest first.
+func (s *Service) RoomsOfShop(ctx context.Context, actor *identity.Actor, shopID string) ([]*Room, error) {
+	shop, err := s.shops.Shop(ctx, shopID)
+	if err != nil {
+		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "shop not found")
+	}
+	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
+		return nil, err
+	}
+	return s.store.RoomsOfHost(ctx, shop.ID, 50)
+}
+
 // LiveNow lists a market's live rooms.
 func (s *Service) LiveNow(ctx context.Context, marketCode string) ([]*Room, error) {
 	m, err := s.markets.Get(marketCode)

@@ -424,3 +424,12 @@ func (s *LiveStore) RoomSales(ctx context.Context, roomID string) (peak int, ord
 		FROM live_rooms r WHERE r.id = ?`, []any{roomID}, &peak, &orders, &units, &gmv)
 	return peak, orders, units, gmv, err
 }
+
+// RoomsOfHost lists the rooms of a shop or creator, newest first.
+func (s *LiveStore) RoomsOfHost(ctx context.Context, host string, limit int) ([]*live.Room, error) {
+	db, err := s.r.ForID(host)
+	if err != nil {
+		return nil, err
+	}
+	return s.rooms(ctx, db, `(r.shop_id = ? OR r.creator_id = ?) ORDER BY r.id DESC LIMIT ?`, host, host, limit)
+}

@@ -76,7 +76,7 @@ type SellerHead struct {
 
 func newSellerHead(shop *catalog.Shop, current string) SellerHead {
 	base := "/seller/shops/" + url.PathEscape(shop.ID)
-	tabs := []sellerTab{{Label: "Products", URL: base + "/products"}, {Label: "Orders", URL: base + "/orders"}, {Label: "Videos", URL: base + "/videos"},
+	tabs := []sellerTab{{Label: "Products", URL: base + "/products"}, {Label: "Orders", URL: base + "/orders"}, {Label: "Videos", URL: base + "/videos"}, {Label: "Live", URL: base + "/live"},
 		{Label: "Affiliate", URL: base + "/affiliate"}, {Label: "Import & export", URL: base + "/import"}}
 	for i := range tabs {
 		tabs[i].Current = tabs[i].Label == current

@@ -8,6 +8,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/shipping"
@@ -28,6 +29,8 @@ type card struct {
 }
 
 type homePage struct {
+	// Live are the market's rooms live now.
+	Live     []*live.Room
 	Cards    []card
 	Shops    []*catalog.Shop
 	MoreURL  string
@@ -57,6 +60,11 @@ func (u *UI) handleHome(w http.ResponseWriter, r *http.Request) error {
 	p := homePage{Continue: req.After != ""}
 	if !mkt.ShopOpen {
 		p.Suggest = u.openMarket()
+	}
+	if mkt.ShopOpen && u.Live != nil && req.After == "" {
+		if p.Live, err = u.Live.LiveNow(r.Context(), mkt.Code); err != nil {
+			return err
+		}
 	}
 	if mkt.ShopOpen {
 		pg, err := u.Catalog.Browse(r.Context(), mkt.Code, req)

@@ -173,6 +173,7 @@ func (u *UI) Register(srv *server.Server) {
 		u.registerSellerVideos(srv)
 		if u.Live != nil {
 			u.registerLive(srv)
+			u.registerSellerLive(srv)
 		}
 		if u.Affiliate != nil && u.Payouts != nil {
 			u.registerCreatorCenter(srv)

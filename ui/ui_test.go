@@ -24,6 +24,7 @@ import (
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payment"
@@ -47,6 +48,7 @@ type env struct {
 	orders  *order.Service
 	content *content.Service
 	aff     *affiliate.Service
+	rooms   *live.Service
 	jobs    *jobs.Runner
 	media   media.Store
 	gbShop  *catalog.Shop
@@ -100,9 +102,11 @@ func newEnv(t *testing.T) *env {
 	e.aff = affiliate.NewService(sqlstore.NewAffiliateStore(e.router), sqlstore.NewCatalogStore(e.router), markets)
 	e.content.SetAffiliation(e.aff)
 	e.orders.SetCommissions(e.aff)
+	e.rooms = live.NewService(sqlstore.NewLiveStore(e.router), live.NewLocalHub(), e.content, sqlstore.NewCatalogStore(e.router), markets)
+	e.orders.SetFlash(e.rooms)
 	logger := slog.New(slog.NewTextHandler(&e.log, nil))
 	srv := server.New(cfg, server.Deps{Identity: e.ids, Idempotency: sqlstore.NewIdempotencyStore(e.router), Logger: logger})
-	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Content: e.content, Affiliate: e.aff,
+	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Content: e.content, Affiliate: e.aff, Live: e.rooms,
 		Payouts: payout.NewService(sqlstore.NewLedgerStore(e.router), markets), Orders: e.orders, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
 	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(e.srv.Close)

@@ -1,0 +1,49 @@
+package ui_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+)
+
+// A seller sets up a live room in Seller Center and hosts it: goes live,
+// pins a product and starts a flash sale; viewers see the room's page.
+// Where live commerce is off, the room is refused with the reason.
+func TestSellerHostsLiveRoom(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.signedIn(t, "harriet@example.com")
+	base := "/seller/shops/" + e.gbShop.ID + "/live"
+	wantBody(t, b.get(base), []string{"New live room", "No live rooms yet", `name="products" value="` + e.mug.ID + `"`}, nil)
+
+	r := b.post(base, url.Values{"title": {"Mug morning"}})
+	wantStatus(t, r, http.StatusBadRequest)
+	wantBody(t, r, []string{`role="alert"`, "HLS", `value="Mug morning"`}, nil)
+	r = b.post(base, url.Values{"title": {"Mug morning"}, "stream_url": {"https://media.example.com/live/mugs.m3u8"}, "products": {e.mug.ID}})
+	wantStatus(t, r, http.StatusSeeOther)
+	host := r.Header.Get("Location")
+	m := regexp.MustCompile(`^/live/(liv_[a-z0-9_]+)/host$`).FindStringSubmatch(host)
+	if m == nil {
+		t.Fatalf("set up redirects to %q; want the host's page", host)
+	}
+	wantBody(t, b.get(host), []string{"Mug morning", "SCHEDULED", "Go live"}, nil)
+	r = b.post(host+"/start", nil)
+	wantStatus(t, r, http.StatusSeeOther)
+	wantBody(t, b.get(r.Header.Get("Location")), []string{"You are live.", "Stoneware Mug", "/host/pin", "Start the flash sale"}, nil)
+	r = b.post(host+"/pin", url.Values{"product_id": {e.mug.ID}})
+	wantStatus(t, r, http.StatusSeeOther)
+	wantBody(t, b.get(r.Header.Get("Location")), []string{"Pinned for every viewer.", "PINNED"}, nil)
+	r = b.post(host+"/flash", url.Values{"sku_id": {e.mug.SKUs[0].ID}, "price": {"99.00"}, "quantity": {"10"}, "per_buyer": {"1"}, "seconds": {"60"}})
+	wantStatus(t, r, http.StatusBadRequest)
+	wantBody(t, r, []string{`role="alert"`, "deal price"}, nil)
+	r = b.post(host+"/flash", url.Values{"sku_id": {e.mug.SKUs[0].ID}, "price": {"9.99"}, "quantity": {"10"}, "per_buyer": {"1"}, "seconds": {"60"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	wantBody(t, b.get(r.Header.Get("Location")), []string{"The flash sale is on."}, nil)
+
+	viewer := e.browser()
+	wantBody(t, viewer.get("/live/"+m[1]), []string{`data-room="` + m[1] + `"`, "Mug morning", "Stoneware Mug", "live.js", "Sign in</a> to chat"}, nil)
+	wantBody(t, viewer.get("/"), []string{"live-now-chip", "/live/" + m[1]}, nil)
+	// Only the host hosts: the room is public, so others are forbidden.
+	wantStatus(t, e.signedIn(t, "jonas@example.com").get(host), http.StatusForbidden)
+}
