@@ -42,6 +42,12 @@ func (a *API) liveRoutes() []server.Route {
 		{Method: "POST", Path: "/api/v1/live-rooms/{id}/messages", Tag: "live", Auth: server.Required, NoIdempotency: true,
 			Summary: "Say something in the room's chat while it is live. Off-platform links and contacts are redacted and recorded as a violation. Not idempotent: every message is new.",
 			Request: Chat{}, Response: live.Message{}, Status: http.StatusCreated, Handler: a.handleChat},
+		{Method: "DELETE", Path: "/api/v1/live-rooms/{id}/messages/{message}", Tag: "live", Auth: server.Required,
+			Summary: "Remove a chat message for every viewer (the host or a moderator).", Status: http.StatusNoContent, Handler: a.handleRemoveMessage},
+		{Method: "POST", Path: "/api/v1/live-rooms/{id}/mutes", Tag: "live", Auth: server.Required,
+			Summary: "Mute an account in the room's chat (the host or a moderator).", Request: AccountRef{}, Status: http.StatusNoContent, Handler: a.handleMute},
+		{Method: "POST", Path: "/api/v1/live-rooms/{id}/moderators", Tag: "live", Auth: server.Required,
+			Summary: "Appoint a moderator of the room's chat (the host).", Request: AccountRef{}, Status: http.StatusNoContent, Handler: a.handleAddModerator},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/messages", Tag: "live", Summary: "The room's latest 100 chat messages, oldest first.",
 			Response: MessageList{}, Handler: a.handleMessages},
 		{Method: "POST", Path: "/api/v1/live-rooms/{id}/flash-sales", Tag: "live", Auth: server.Required,
@@ -55,7 +61,7 @@ func (a *API) liveRoutes() []server.Route {
 			Response: live.Analytics{}, Handler: a.handleAnalytics},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/events", Tag: "live",
 			Summary: "A WebSocket of the room's events as they happen, as JSON: first its state (type state: status, bag, pinned product), " +
-				"then pin, unpin, bag, chat and status events, whichever server they happened on.",
+				"then pin, unpin, flash, bag, chat, unchat (a removed message), viewers and status events, whichever server they happened on.",
 			Handler: a.handleRoomEvents},
 	}
 }
@@ -78,6 +84,11 @@ type Bag struct {
 // Pin pins a product, or none.
 type Pin struct {
 	ProductID string `json:"product_id"`
+}
+
+// AccountRef names an account.
+type AccountRef struct {
+	AccountID string `json:"account_id"`
 }
 
 // Chat is a chat message.
@@ -158,6 +169,38 @@ func (a *API) handleChat(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return server.JSON(w, http.StatusCreated, m)
+}
+
+func (a *API) handleRemoveMessage(w http.ResponseWriter, r *http.Request) error {
+	if err := a.Live.RemoveMessage(r.Context(), server.Actor(r), r.PathValue("id"), r.PathValue("message")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) handleMute(w http.ResponseWriter, r *http.Request) error {
+	var in AccountRef
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := a.Live.Mute(r.Context(), server.Actor(r), r.PathValue("id"), in.AccountID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) handleAddModerator(w http.ResponseWriter, r *http.Request) error {
+	var in AccountRef
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	if err := a.Live.AddModerator(r.Context(), server.Actor(r), r.PathValue("id"), in.AccountID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 func (a *API) handleMessages(w http.ResponseWriter, r *http.Request) error {

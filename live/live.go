@@ -95,6 +95,7 @@ const (
 	EventStatus  = "status"
 	EventBag     = "bag"
 	EventViewers = "viewers"
+	EventUnchat  = "unchat" // a moderator removed Message (only its ID is set)
 )
 
 // Event is what a room's viewers are told, as it happens.
@@ -133,6 +134,17 @@ func (e Event) JSON() ([]byte, error) {
 	return e.enc.b, e.enc.err
 }
 
+// ModerationStore keeps a room's moderators and mutes.
+type ModerationStore interface {
+	AddModerator(ctx context.Context, roomID, accountID string) error
+	IsModerator(ctx context.Context, roomID, accountID string) (bool, error)
+	Mute(ctx context.Context, roomID, accountID, by string, at time.Time) error
+	IsMuted(ctx context.Context, roomID, accountID string) (bool, error)
+	// DeleteMessage removes a message; loopshop.ErrNotFound if the room
+	// has none of that ID.
+	DeleteMessage(ctx context.Context, roomID, messageID string) error
+}
+
 // Hub carries a room's events to its viewers, on every server.
 type Hub interface {
 	// Publish sends e to every subscriber of its room, on every server.
@@ -164,6 +176,7 @@ type Store interface {
 	Messages(ctx context.Context, roomID string, limit int) ([]*Message, error)
 	FlashStore
 	PeakStore
+	ModerationStore
 	// RoomSales sums the paid lines bought through a room's flash sales.
 	RoomSales(ctx context.Context, roomID string) (peak int, orders, units, gmv int64, err error)
 }

@@ -188,6 +188,30 @@ func TestRoom(t *testing.T) {
 		if err != nil || got.Pinned != serum.ID || got.Status != live.Live {
 			t.Errorf("room %+v %v; want it live with the serum pinned", got, err)
 		}
+		// Moderation: the host appoints a moderator, who removes a message
+		// and mutes its author; a viewer may do neither.
+		mod := w.account("GB", false)
+		if err := s.live.RemoveMessage(ctx, viewer, room.ID, msgs[1].ID); loopshop.ErrorCode(err) != loopshop.EFORBIDDEN {
+			t.Errorf("a viewer removing a message: %v; want forbidden", err)
+		}
+		if err := s.live.AddModerator(ctx, seller, room.ID, mod.AccountID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.live.RemoveMessage(ctx, mod, room.ID, msgs[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		if e := next(t, events); e.Type != live.EventUnchat || e.Message.ID != msgs[1].ID {
+			t.Errorf("event %+v; want the message removed", e)
+		}
+		if err := s.live.Mute(ctx, mod, room.ID, viewer.AccountID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.live.Chat(ctx, viewer, room.ID, "still here"); loopshop.ErrorCode(err) != loopshop.EFORBIDDEN {
+			t.Errorf("a muted viewer chatting: %v; want forbidden", err)
+		}
+		if msgs, _ := s.live.Messages(ctx, room.ID); len(msgs) != 1 {
+			t.Errorf("%d messages after the removal; want 1", len(msgs))
+		}
 		if _, err := s.live.End(ctx, seller, room.ID); err != nil {
 			t.Fatal(err)
 		}

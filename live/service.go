@@ -332,6 +332,11 @@ func (s *Service) Chat(ctx context.Context, actor *identity.Actor, id, text stri
 	if r.Status != Live {
 		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the chat opens when the room goes live; it is %s", r.Status)
 	}
+	if muted, err := s.store.IsMuted(ctx, r.ID, actor.AccountID); err != nil {
+		return nil, err
+	} else if muted {
+		return nil, loopshop.Errorf(loopshop.EFORBIDDEN, "a moderator muted you in this room")
+	}
 	text = strings.TrimSpace(text)
 	if text == "" || utf8.RuneCountInString(text) > MaxMessage {
 		return nil, loopshop.Invalid("text", "a message is 1 to %d characters", MaxMessage)

@@ -433,3 +433,60 @@ func (s *LiveStore) RoomsOfHost(ctx context.Context, host string, limit int) ([]
 	}
 	return s.rooms(ctx, db, `(r.shop_id = ? OR r.creator_id = ?) ORDER BY r.id DESC LIMIT ?`, host, host, limit)
 }
+
+func (s *LiveStore) AddModerator(ctx context.Context, roomID, accountID string) error {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO live_moderators (room_id, account_id) VALUES (?, ?) ON CONFLICT (room_id, account_id) DO NOTHING`, roomID, accountID)
+		return err
+	})
+}
+
+func (s *LiveStore) IsModerator(ctx context.Context, roomID, accountID string) (bool, error) {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return false, err
+	}
+	var n int
+	err = db.Read().Get(ctx, `SELECT COUNT(*) FROM live_moderators WHERE room_id = ? AND account_id = ?`, []any{roomID, accountID}, &n)
+	return n > 0, err
+}
+
+func (s *LiveStore) Mute(ctx context.Context, roomID, accountID, by string, at time.Time) error {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO live_mutes (room_id, account_id, muted_by, at) VALUES (?, ?, ?, ?) ON CONFLICT (room_id, account_id) DO NOTHING`,
+			roomID, accountID, by, at.UTC())
+		return err
+	})
+}
+
+func (s *LiveStore) IsMuted(ctx context.Context, roomID, accountID string) (bool, error) {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return false, err
+	}
+	var n int
+	err = db.Read().Get(ctx, `SELECT COUNT(*) FROM live_mutes WHERE room_id = ? AND account_id = ?`, []any{roomID, accountID}, &n)
+	return n > 0, err
+}
+
+func (s *LiveStore) DeleteMessage(ctx context.Context, roomID, messageID string) error {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `DELETE FROM live_messages WHERE id = ? AND room_id = ?`, messageID, roomID)
+		if err == nil && n == 0 {
+			err = loopshop.ErrNotFound
+		}
+		return err
+	})
+}

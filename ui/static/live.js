@@ -48,6 +48,7 @@
   }
   function say(m) {
     var li = document.createElement("li");
+    li.setAttribute("data-id", m.id);
     var b = document.createElement("strong");
     b.textContent = m.author_name;
     li.appendChild(b);
@@ -73,6 +74,10 @@
         case "unpin": pin(null); break;
         case "flash": flash(e.flash_sale); break;
         case "chat": say(e.message); break;
+        case "unchat":
+          var gone = room.querySelector('[data-chat-list] li[data-id="' + e.message.id + '"]');
+          if (gone) gone.remove();
+          break;
         case "viewers": $("[data-viewers]").textContent = e.viewers; break;
         case "status": status(e.status); break;
       }
