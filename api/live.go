@@ -54,6 +54,12 @@ func (a *API) liveRoutes() []server.Route {
 			Summary: "Start a flash sale in a live room (the host): a SKU of the bag at a deal price below its regular one, quantity units allocated, per_buyer at most to a buyer, for 10 to 300 seconds. " +
 				"Buyers check out with flash_sale_id on the item; never more is sold than allocated.",
 			Request: live.NewFlash{}, Response: live.FlashSale{}, Status: http.StatusCreated, Handler: a.handleStartFlash},
+		{Method: "POST", Path: "/api/v1/live-rooms/{id}/coupons", Tag: "live", Auth: server.Required,
+			Summary: "Hand a coupon out in a shop's live room (the host): amount_off the shop's order of at least min_spend (minor units), quantity to claim, usable for hours after.",
+			Request: live.NewCoupon{}, Response: live.Coupon{}, Status: http.StatusCreated, Handler: a.handleStartCoupon},
+		{Method: "POST", Path: "/api/v1/coupons/{id}/claim", Tag: "live", Auth: server.Required,
+			Summary:  "Claim a live room's coupon, once, while any are left; check out with coupon_id to use it.",
+			Response: live.Coupon{}, Handler: a.handleClaimCoupon},
 		{Method: "GET", Path: "/api/v1/flash-sales/{id}", Tag: "live", Summary: "A flash sale with what it has sold.",
 			Response: live.FlashSale{}, Handler: a.handleFlash},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/analytics", Tag: "live", Auth: server.Required,
@@ -61,7 +67,7 @@ func (a *API) liveRoutes() []server.Route {
 			Response: live.Analytics{}, Handler: a.handleAnalytics},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/events", Tag: "live",
 			Summary: "A WebSocket of the room's events as they happen, as JSON: first its state (type state: status, bag, pinned product), " +
-				"then pin, unpin, flash, bag, chat, unchat (a removed message), viewers and status events, whichever server they happened on.",
+				"then pin, unpin, flash, coupon, bag, chat, unchat (a removed message), viewers and status events, whichever server they happened on.",
 			Handler: a.handleRoomEvents},
 	}
 }
@@ -221,6 +227,26 @@ func (a *API) handleStartFlash(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return server.JSON(w, http.StatusCreated, f)
+}
+
+func (a *API) handleStartCoupon(w http.ResponseWriter, r *http.Request) error {
+	var in live.NewCoupon
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	c, err := a.Live.StartCoupon(r.Context(), server.Actor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusCreated, c)
+}
+
+func (a *API) handleClaimCoupon(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.Live.ClaimCoupon(r.Context(), server.Actor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, c)
 }
 
 func (a *API) handleAnalytics(w http.ResponseWriter, r *http.Request) error {

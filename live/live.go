@@ -108,6 +108,7 @@ type Event struct {
 	Status  string           `json:"status,omitempty"`
 	Bag     []content.Anchor `json:"bag,omitempty"`
 	Flash   *FlashSale       `json:"flash_sale,omitempty"`
+	Coupon  *Coupon          `json:"coupon,omitempty"`
 	// Viewers is a server's count of its own viewers of the room (for
 	// EventViewers, with Server naming it); the hub adds them up.
 	Viewers int    `json:"viewers,omitempty"`
@@ -177,6 +178,7 @@ type Store interface {
 	FlashStore
 	PeakStore
 	ModerationStore
+	CouponStore
 	// RoomSales sums the paid lines bought through a room's flash sales.
 	RoomSales(ctx context.Context, roomID string) (peak int, orders, units, gmv int64, err error)
 }

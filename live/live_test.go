@@ -43,6 +43,7 @@ func newServer(t *testing.T, r *sqlstore.Router) *server {
 	srv := &server{live: live.NewService(sqlstore.NewLiveStore(r), hub, cont, cat, r.Markets()), hub: hub,
 		orders: order.NewService(sqlstore.NewOrderStore(r), r.Markets(), sqlstore.NewShippingStore(r), &payment.TestCard{})}
 	srv.orders.SetFlash(srv.live)
+	srv.orders.SetCoupons(srv.live)
 	return srv
 }
 
@@ -367,6 +368,76 @@ func TestFlashSaleNeverOversells(t *testing.T) {
 		// The sale is spent; and a buyer who got one cannot have another.
 		if _, err := buy(first, "again", "4242424242424242"); loopshop.ErrorCode(err) != loopshop.ECONFLICT {
 			t.Errorf("a second unit: %v; want it refused", err)
+		}
+	})
+}
+
+// A host hands out two coupons: two viewers claim them, a third is too
+// late; a coupon takes its amount off the shop's order, with the tax on
+// what is paid, once; a declined payment gives the coupon back.
+func TestCoupons(t *testing.T) {
+	t.Parallel()
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		w, s := newWorld(t, r), newServer(t, r)
+		seller, shop, serum := w.shop("GB", "Glow")
+		stock := int64(10)
+		if _, err := w.catalog.AdjustStock(ctx, seller, catalog.AdjustStock{SKUID: serum.SKUs[0].ID, SetAvailable: &stock, Reason: catalog.ReasonCount}); err != nil {
+			t.Fatal(err)
+		}
+		room, err := s.live.CreateRoom(ctx, seller, live.NewRoom{ShopID: shop.ID, Title: "Coupon hour", StreamURL: "https://media.example.com/c.m3u8", Products: []string{serum.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.live.Start(ctx, seller, room.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.live.StartCoupon(ctx, seller, room.ID, live.NewCoupon{AmountOff: 0, Quantity: 2, Hours: 24}); loopshop.ErrorField(err) != "amount_off" {
+			t.Errorf("a coupon of nothing: %v; want it refused on amount_off", err)
+		}
+		c, err := s.live.StartCoupon(ctx, seller, room.ID, live.NewCoupon{AmountOff: 500, MinSpend: 1000, Quantity: 2, Hours: 24})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ann, bob, cat := w.account("GB", false), w.account("GB", false), w.account("GB", false)
+		for _, b := range []*identity.Actor{ann, ann, bob} {
+			if _, err := s.live.ClaimCoupon(ctx, b, c.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.live.ClaimCoupon(ctx, cat, c.ID); loopshop.ErrorCode(err) != loopshop.ECONFLICT {
+			t.Errorf("a third claim of two coupons: %v; want a conflict", err)
+		}
+		if got, _ := s.live.ClaimCoupon(ctx, ann, c.ID); got.Claimed != 2 {
+			t.Errorf("claimed %d; want 2, a repeated claim counting once", got.Claimed)
+		}
+
+		buy := func(b *identity.Actor, key, cardNo string) (*order.Checkout, error) {
+			return s.orders.Checkout(ctx, b, key, order.CheckoutRequest{Items: []order.CartItem{{SKUID: serum.SKUs[0].ID, Quantity: 1}}, CouponID: c.ID,
+				ShipTo:  order.Address{Name: "Ada", Line1: "1 High Street", City: "London", PostalCode: "N1 1AA"},
+				Payment: order.PaymentRequest{Method: payment.MethodCard, Card: &payment.Card{Number: cardNo, ExpMonth: 12, ExpYear: 2040, CVC: "123"}}})
+		}
+		co, err := buy(ann, "a1", "4242424242424242")
+		if err != nil || co.Status != order.CheckoutPaid {
+			t.Fatalf("checkout with the coupon: %v %v", co, err)
+		}
+		// £15.00 less £5.00: £10.00, with 20 % VAT included: £1.67.
+		o := co.Orders[0]
+		if o.Discount.Amount != 500 || o.CouponID != c.ID || o.Lines[0].Tax.Amount != 167 || o.Total.Amount != 1500-500+o.ShippingFee.Amount {
+			t.Errorf("order %+v; want 5.00 off, VAT 1.67 on the 10.00 paid", o)
+		}
+		if _, err := buy(ann, "a2", "4242424242424242"); loopshop.ErrorField(err) != "coupon_id" {
+			t.Errorf("using the coupon twice: %v; want it refused on coupon_id", err)
+		}
+		if _, err := buy(cat, "c1", "4242424242424242"); loopshop.ErrorField(err) != "coupon_id" {
+			t.Errorf("a coupon never claimed: %v; want it refused on coupon_id", err)
+		}
+		if co, err := buy(bob, "b1", "4000000000000002"); err != nil || co.Status != order.CheckoutDeclined {
+			t.Fatalf("declined: %v %v", co, err)
+		}
+		if co, err := buy(bob, "b2", "4242424242424242"); err != nil || co.Orders[0].Discount.Amount != 500 {
+			t.Errorf("after a declined card the coupon works again: %v %v", co, err)
 		}
 	})
 }

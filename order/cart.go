@@ -74,7 +74,7 @@ func (s *Service) priced(ctx context.Context, m market.Market, items []CartItem)
 		return c, nil
 	}
 	var err error
-	if c.Orders, err = s.quote(ctx, m, items, ""); err != nil {
+	if c.Orders, err = s.quote(ctx, m, items, "", nil); err != nil {
 		return nil, err
 	}
 	for _, o := range c.Orders {

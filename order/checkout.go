@@ -36,6 +36,9 @@ type CheckoutRequest struct {
 	Items   []CartItem     `json:"items,omitempty"`
 	ShipTo  Address        `json:"ship_to"`
 	Payment PaymentRequest `json:"payment"`
+	// CouponID applies a live room's coupon the buyer claimed to the
+	// order of the coupon's shop.
+	CouponID string `json:"coupon_id,omitempty"`
 }
 
 // PaymentRequest says how the buyer pays.
@@ -64,7 +67,8 @@ func (r *CheckoutRequest) hash() string {
 		Method string
 		PM     string
 		Last4  string
-	}{r.Items, r.ShipTo, r.Payment.Method, r.Payment.PaymentMethod, ""}
+		Coupon string
+	}{r.Items, r.ShipTo, r.Payment.Method, r.Payment.PaymentMethod, "", r.CouponID}
 	if c := r.Payment.Card; c != nil && len(c.Number) >= 4 {
 		v.Last4 = c.Number[len(c.Number)-4:]
 	}
@@ -128,7 +132,7 @@ func normalize(items []CartItem) ([]CartItem, error) {
 // order the shops first appear: lines, tax per line, shipping from each
 // shop's rate card, commission and payment fee. Cart and checkout share
 // it, so the cart shows what checkout charges.
-func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, method string) ([]*Order, error) {
+func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, method string, coupon *CouponOffer) ([]*Order, error) {
 	ids := make([]string, len(items))
 	for i, it := range items {
 		ids[i] = it.SKUID
@@ -172,13 +176,18 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 		o.Tax.Amount += lineTax
 		weight[k.ShopID] += k.WeightGrams * int(it.Quantity)
 	}
+	if coupon != nil {
+		if err := applyCoupon(m, orders, coupon); err != nil {
+			return nil, err
+		}
+	}
 	for _, o := range orders {
 		shipsFrom := found[o.Lines[0].SKUID].ShopShipsFrom
 		card, err := shipping.CardOf(ctx, s.shipping, m, o.ShopID, shipsFrom)
 		if err != nil {
 			return nil, fmt.Errorf("checkout: %w", err)
 		}
-		q, err := card.Quote(shipsFrom, m.Code, weight[o.ShopID], o.Subtotal.Amount)
+		q, err := card.Quote(shipsFrom, m.Code, weight[o.ShopID], o.Subtotal.Amount-o.Discount.Amount)
 		if err != nil {
 			return nil, loopshop.Errorf(loopshop.ECONFLICT, "shop %s cannot deliver this order: %s", o.ShopID, loopshop.ErrorMessage(err))
 		}
@@ -186,11 +195,11 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 		shipTax, _ := tax.Of(m, q.Fee)
 		o.Tax.Amount += shipTax
 		o.Total = o.Subtotal
-		o.Total.Amount += o.ShippingFee.Amount
+		o.Total.Amount += o.ShippingFee.Amount - o.Discount.Amount
 		if !m.TaxInclusive {
 			o.Total.Amount += o.Tax.Amount
 		}
-		o.Commission = money.New(ledger.Prorate(o.Subtotal.Amount, s.CommissionBPS, 10000), m.Currency)
+		o.Commission = money.New(ledger.Prorate(o.Subtotal.Amount-o.Discount.Amount, s.CommissionBPS, 10000), m.Currency)
 		o.PaymentFee = money.New(0, m.Currency)
 		if method == payment.MethodCOD {
 			o.PaymentFee = s.cod.Fee(o.Total)
@@ -280,7 +289,13 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 	if items, err = normalize(items); err != nil {
 		return nil, err
 	}
-	orders, err := s.quote(ctx, m, items, req.Payment.Method)
+	var coupon *CouponOffer
+	if req.CouponID != "" {
+		if coupon, err = s.couponOffer(ctx, m, actor.AccountID, req.CouponID); err != nil {
+			return nil, err
+		}
+	}
+	orders, err := s.quote(ctx, m, items, req.Payment.Method, coupon)
 	if err != nil {
 		return nil, err
 	}
@@ -305,6 +320,7 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 	err = s.store.CreateCheckout(ctx, c, []*jobs.Job{expire})
 	var out *OutOfStockError
 	var flash *FlashSaleError
+	var used *CouponUsedError
 	var dup *DuplicateCheckoutError
 	switch {
 	case errors.As(err, &out):
@@ -320,6 +336,8 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 			return nil, loopshop.Errorf(loopshop.ECONFLICT, "%q is sold out", title)
 		}
 		return nil, loopshop.Errorf(loopshop.ECONFLICT, "only %d of %q left; lower the quantity to buy them", out.Available, title)
+	case errors.As(err, &used):
+		return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: "coupon_id", Message: "the coupon has been used already"}
 	case errors.As(err, &flash):
 		if flash.Limit > 0 {
 			return nil, loopshop.Errorf(loopshop.ECONFLICT, "the flash deal allows %d per buyer, and you have that many already", flash.Limit)

@@ -52,9 +52,9 @@ func (s *Service) commission(ctx context.Context, m market.Market, orders []*Ord
 }
 
 // Base is what a line's commission is a share of: what the buyer paid for
-// it, less tax. (Discounts, once there are any, come off the price first.)
+// it, less its share of discounts and less tax.
 func (l Line) Base(m market.Market) int64 {
-	amount := l.UnitPrice.Amount * l.Quantity
+	amount := l.UnitPrice.Amount*l.Quantity - l.Discount.Amount
 	if m.TaxInclusive {
 		amount -= l.Tax.Amount
 	}

@@ -95,13 +95,17 @@ type Checkout struct {
 
 // Order is what a buyer bought from one shop in one checkout.
 type Order struct {
-	ID            string      `json:"id"`
-	CheckoutID    string      `json:"checkout_id"`
-	Market        string      `json:"market"`
-	ShopID        string      `json:"shop_id"`
-	BuyerID       string      `json:"buyer_id"`
-	Status        string      `json:"status"`
-	Subtotal      money.Money `json:"subtotal"`
+	ID         string      `json:"id"`
+	CheckoutID string      `json:"checkout_id"`
+	Market     string      `json:"market"`
+	ShopID     string      `json:"shop_id"`
+	BuyerID    string      `json:"buyer_id"`
+	Status     string      `json:"status"`
+	Subtotal   money.Money `json:"subtotal"`
+	// Discount is a coupon's amount off the subtotal, which the seller
+	// funds; CouponID names the coupon.
+	Discount      money.Money `json:"discount"`
+	CouponID      string      `json:"coupon_id,omitempty"`
 	ShippingFee   money.Money `json:"shipping_fee"`
 	Tax           money.Money `json:"tax"` // included in the prices where the market's prices include tax
 	Total         money.Money `json:"total"`
@@ -144,6 +148,8 @@ type Line struct {
 	Tax         money.Money `json:"tax"`
 	Stock       string      `json:"stock"`
 	Shipped     bool        `json:"shipped"`
+	// Discount is the line's share of its order's coupon discount.
+	Discount money.Money `json:"discount,omitzero"`
 	// Source is the content the buyer came to the product from, if any.
 	Source LineSource `json:"source,omitzero"`
 	// FlashSaleID is the live room's flash sale the line was bought in,

@@ -124,7 +124,9 @@ type Service struct {
 	commissions Commissions
 	// flash prices the lines of live rooms' flash sales.
 	flash Flash
-	now   func() time.Time
+	// coupons finds the coupons buyers claimed in live rooms.
+	coupons Coupons
+	now     func() time.Time
 
 	// HoldTTL is how long checkout holds stock for a payment.
 	HoldTTL time.Duration

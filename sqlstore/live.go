@@ -16,6 +16,7 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/live"
+	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/money"
 )
 
@@ -489,4 +490,76 @@ func (s *LiveStore) DeleteMessage(ctx context.Context, roomID, messageID string)
 		}
 		return err
 	})
+}
+
+func (s *LiveStore) CreateCoupon(ctx context.Context, c *live.Coupon) error {
+	db, err := s.r.ForMarket(c.Market)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO live_coupons (id, room_id, market, shop_id, amount_off, min_spend, quantity, expires_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.RoomID, c.Market, c.ShopID, c.AmountOff.Amount, c.MinSpend.Amount, c.Quantity, c.ExpiresAt.UTC(), c.CreatedAt.UTC())
+		return err
+	})
+}
+
+func (s *LiveStore) Coupon(ctx context.Context, id string) (*live.Coupon, error) {
+	db, m, err := s.marketOf(id)
+	if err != nil {
+		return nil, err
+	}
+	c := &live.Coupon{}
+	var off, minSpend int64
+	if err := db.Read().Get(ctx, `SELECT id, room_id, market, shop_id, amount_off, min_spend, quantity, claimed, expires_at, created_at FROM live_coupons WHERE id = ?`,
+		[]any{id}, &c.ID, &c.RoomID, &c.Market, &c.ShopID, &off, &minSpend, &c.Quantity, &c.Claimed, &c.ExpiresAt, &c.CreatedAt); err != nil {
+		return nil, err
+	}
+	c.AmountOff, c.MinSpend = money.New(off, m.Currency), money.New(minSpend, m.Currency)
+	c.ExpiresAt, c.CreatedAt = c.ExpiresAt.UTC(), c.CreatedAt.UTC()
+	return c, nil
+}
+
+// marketOf returns the database and market of an ID.
+func (s *LiveStore) marketOf(id string) (*DB, market.Market, error) {
+	code, ok := loopshop.MarketOf(id)
+	if !ok {
+		return nil, market.Market{}, loopshop.ErrNotFound
+	}
+	return s.r.Market(code)
+}
+
+func (s *LiveStore) ClaimCoupon(ctx context.Context, couponID, buyerID string, now time.Time) error {
+	db, err := s.r.ForID(couponID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.Get(ctx, `SELECT COUNT(*) FROM live_coupon_claims WHERE coupon_id = ? AND buyer_id = ?`, []any{couponID, buyerID}, &n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return loopshop.ErrAlreadyExists
+		}
+		rows, err := tx.Exec(ctx, `UPDATE live_coupons SET claimed = claimed + 1 WHERE id = ? AND claimed < quantity AND expires_at > ?`, couponID, now.UTC())
+		if err != nil {
+			return err
+		}
+		if rows == 0 {
+			return live.ErrChanged
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO live_coupon_claims (coupon_id, buyer_id, claimed_at) VALUES (?, ?, ?)`, couponID, buyerID, now.UTC())
+		return err
+	})
+}
+
+func (s *LiveStore) Unused(ctx context.Context, couponID, buyerID string) (bool, error) {
+	db, err := s.r.ForID(couponID)
+	if err != nil {
+		return false, err
+	}
+	var n int
+	err = db.Read().Get(ctx, `SELECT COUNT(*) FROM live_coupon_claims WHERE coupon_id = ? AND buyer_id = ? AND order_id = ''`, []any{couponID, buyerID}, &n)
+	return n > 0, err
 }

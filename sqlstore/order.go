@@ -137,6 +137,17 @@ func (s *OrderStore) CreateCheckout(ctx context.Context, c *order.Checkout, js [
 			if err := insertOrder(ctx, tx, o); err != nil {
 				return err
 			}
+			if o.CouponID == "" {
+				continue
+			}
+			// The buyer's claim of the coupon is used by this order, once.
+			n, err := tx.Exec(ctx, `UPDATE live_coupon_claims SET order_id = ? WHERE coupon_id = ? AND buyer_id = ? AND order_id = ''`, o.ID, o.CouponID, c.BuyerID)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				return &order.CouponUsedError{CouponID: o.CouponID}
+			}
 		}
 		return enqueueJobs(ctx, tx, js...)
 	})
@@ -156,18 +167,18 @@ func insertOrder(ctx context.Context, tx *Tx, o *order.Order) error {
 		return err
 	}
 	if _, err := tx.Exec(ctx, `INSERT INTO orders (id, checkout_id, market, shop_id, buyer_id, status, currency, subtotal, shipping_fee, tax, total,
-			payment_method, payment_fee, commission, ship_to, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			payment_method, payment_fee, commission, ship_to, created_at, updated_at, discount, coupon_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, o.CheckoutID, o.Market, o.ShopID, o.BuyerID, o.Status, o.Total.Currency, o.Subtotal.Amount, o.ShippingFee.Amount, o.Tax.Amount,
-		o.Total.Amount, o.PaymentMethod, o.PaymentFee.Amount, o.Commission.Amount, string(shipTo), o.CreatedAt, o.UpdatedAt); err != nil {
+		o.Total.Amount, o.PaymentMethod, o.PaymentFee.Amount, o.Commission.Amount, string(shipTo), o.CreatedAt, o.UpdatedAt, o.Discount.Amount, o.CouponID); err != nil {
 		return err
 	}
 	for _, l := range o.Lines {
 		if _, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku,
-				quantity, unit_price, tax, stock, source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				quantity, unit_price, tax, stock, source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id, discount)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, l.No, l.SKUID, l.ProductID, l.WarehouseID, l.Title, strings.Join(l.Options, "\x1f"), l.SellerSKU,
 			l.Quantity, l.UnitPrice.Amount, l.Tax.Amount, l.Stock, l.Source.VideoID, l.Source.CreatorID, l.Source.Kind,
-			l.PlanID, l.CommissionBPS, l.CreatorCommission.Amount, l.FlashSaleID); err != nil {
+			l.PlanID, l.CommissionBPS, l.CreatorCommission.Amount, l.FlashSaleID, l.Discount.Amount); err != nil {
 			return err
 		}
 	}
@@ -265,6 +276,11 @@ func (s *OrderStore) RecordPayment(ctx context.Context, p order.Payment) error {
 				WHERE checkout_id = ? AND status = 'UNPAID'`, p.At, p.CancelReason, p.At, p.CheckoutID); err != nil {
 				return err
 			}
+			// A coupon whose order was never paid may be used again.
+			if _, err := tx.Exec(ctx, `UPDATE live_coupon_claims SET order_id = '' WHERE order_id IN (SELECT id FROM orders WHERE checkout_id = ?)`,
+				p.CheckoutID); err != nil {
+				return err
+			}
 		}
 		if err := moveStock(ctx, tx, `o.checkout_id = ?`, p.CheckoutID, p.Next == order.StatusOnHold, p.At); err != nil {
 			return err
@@ -341,7 +357,7 @@ func (s *OrderStore) Move(ctx context.Context, c order.Change) error {
 
 const orderColumns = `id, checkout_id, market, shop_id, buyer_id, status, currency, subtotal, shipping_fee, tax, total, payment_method, payment_fee,
 	commission, ship_to, carrier, tracking_number, cancel_reason, cancelled_by, hold_until, paid_at, shipped_at, delivered_at, completed_at,
-	cancelled_at, created_at, updated_at, refunded,
+	cancelled_at, created_at, updated_at, refunded, discount, coupon_id,
 	EXISTS (SELECT 1 FROM order_refunds r WHERE r.order_id = orders.id AND r.status = 'PENDING')`
 
 func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.Order, error) {
@@ -349,15 +365,16 @@ func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.
 	err := x.Query(ctx, query, args, func(rows *sql.Rows) error {
 		var o order.Order
 		var cur, shipTo string
-		var sub, ship, tax, total, fee, comm, refunded int64
+		var sub, ship, tax, total, fee, comm, refunded, discount int64
 		var hold, paid, shipped, delivered, completed, cancelled sql.NullTime
 		if err := rows.Scan(&o.ID, &o.CheckoutID, &o.Market, &o.ShopID, &o.BuyerID, &o.Status, &cur, &sub, &ship, &tax, &total, &o.PaymentMethod,
 			&fee, &comm, &shipTo, &o.Carrier, &o.TrackingNumber, &o.CancelReason, &o.CancelledBy, &hold, &paid, &shipped, &delivered,
-			&completed, &cancelled, &o.CreatedAt, &o.UpdatedAt, &refunded, &o.RefundPending); err != nil {
+			&completed, &cancelled, &o.CreatedAt, &o.UpdatedAt, &refunded, &discount, &o.CouponID, &o.RefundPending); err != nil {
 			return err
 		}
 		o.Subtotal, o.ShippingFee, o.Tax, o.Total = money.New(sub, cur), money.New(ship, cur), money.New(tax, cur), money.New(total, cur)
 		o.PaymentFee, o.Commission, o.Refunded = money.New(fee, cur), money.New(comm, cur), money.New(refunded, cur)
+		o.Discount = money.New(discount, cur)
 		if err := json.Unmarshal([]byte(shipTo), &o.ShipTo); err != nil {
 			return fmt.Errorf("order %s: ship_to: %w", o.ID, err)
 		}
@@ -383,13 +400,13 @@ func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.
 		byID[o.ID], ids[i] = o, o.ID
 	}
 	err = x.Query(ctx, `SELECT order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku, quantity, unit_price, tax, stock, shipped,
-			source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id
+			source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id, discount
 		FROM order_lines WHERE order_id IN (`+placeholders(len(ids))+`) ORDER BY order_id, line_no`, ids, func(rows *sql.Rows) error {
 		var l order.Line
 		var orderID, opts string
-		var price, tax, commission int64
+		var price, tax, commission, discount int64
 		if err := rows.Scan(&orderID, &l.No, &l.SKUID, &l.ProductID, &l.WarehouseID, &l.Title, &opts, &l.SellerSKU, &l.Quantity, &price, &tax,
-			&l.Stock, &l.Shipped, &l.Source.VideoID, &l.Source.CreatorID, &l.Source.Kind, &l.PlanID, &l.CommissionBPS, &commission, &l.FlashSaleID); err != nil {
+			&l.Stock, &l.Shipped, &l.Source.VideoID, &l.Source.CreatorID, &l.Source.Kind, &l.PlanID, &l.CommissionBPS, &commission, &l.FlashSaleID, &discount); err != nil {
 			return err
 		}
 		o := byID[orderID]
@@ -397,7 +414,7 @@ func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.
 			l.Options = strings.Split(opts, "\x1f")
 		}
 		l.UnitPrice, l.Tax = money.New(price, o.Total.Currency), money.New(tax, o.Total.Currency)
-		l.CreatorCommission = money.New(commission, o.Total.Currency)
+		l.CreatorCommission, l.Discount = money.New(commission, o.Total.Currency), money.New(discount, o.Total.Currency)
 		o.Lines = append(o.Lines, l)
 		return nil
 	})

@@ -82,8 +82,9 @@ type checkoutPage struct {
 	Error  string
 	Field  string
 	Market string
-	// Flash and FlashSKU make the checkout a live room's flash deal.
-	Flash, FlashSKU string
+	// Flash and FlashSKU make the checkout a live room's flash deal;
+	// Coupon is a live room's coupon to use.
+	Flash, FlashSKU, Coupon string
 }
 
 type checkoutForm struct {
@@ -93,7 +94,7 @@ type checkoutForm struct {
 
 func (u *UI) checkoutPage(r *http.Request) (*checkoutPage, error) {
 	actor := server.Actor(r)
-	p := &checkoutPage{Flash: r.FormValue("flash"), FlashSKU: r.FormValue("sku")}
+	p := &checkoutPage{Flash: r.FormValue("flash"), FlashSKU: r.FormValue("sku"), Coupon: r.FormValue("coupon")}
 	var err error
 	if item := p.flashItem(); item != nil {
 		// A flash deal bought from a live room: that one item, not the bag.
@@ -148,6 +149,7 @@ func (u *UI) handleCheckout(w http.ResponseWriter, r *http.Request) error {
 	if deal != nil {
 		req.Items = []order.CartItem{*deal}
 	}
+	req.CouponID = strings.TrimSpace(f.Get("coupon"))
 	var err error
 	if form.Method == payment.MethodCard {
 		var card *payment.Card

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -145,6 +146,25 @@ func (u *UI) handleLiveHostAction(w http.ResponseWriter, r *http.Request) error 
 			_, err = u.Live.StartFlash(ctx, actor, id, in)
 		}
 		notice = "The flash sale is on."
+	case "coupon":
+		room, rerr := u.Live.Room(ctx, id)
+		if rerr != nil {
+			return rerr
+		}
+		cur := u.marketOf(room.Market).Currency
+		off, oerr := money.Parse(r.PostFormValue("amount_off"), cur)
+		minSpend, merr := money.Parse(cmp.Or(r.PostFormValue("min_spend"), "0"), cur)
+		q, qerr := strconv.ParseInt(r.PostFormValue("quantity"), 10, 64)
+		hours, herr := strconv.Atoi(r.PostFormValue("hours"))
+		switch {
+		case oerr != nil || merr != nil:
+			err = loopshop.Invalid("amount_off", "give the amounts as such as 5.00")
+		case qerr != nil || herr != nil:
+			err = loopshop.Invalid("quantity", "quantity and hours are whole numbers")
+		default:
+			_, err = u.Live.StartCoupon(ctx, actor, id, live.NewCoupon{AmountOff: off.Amount, MinSpend: minSpend.Amount, Quantity: q, Hours: hours})
+		}
+		notice = "Coupons are out: viewers can claim them now."
 	default:
 		return loopshop.Errorf(loopshop.ENOTFOUND, "no such action")
 	}

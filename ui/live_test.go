@@ -41,6 +41,10 @@ func TestSellerHostsLiveRoom(t *testing.T) {
 	wantStatus(t, r, http.StatusSeeOther)
 	wantBody(t, b.get(r.Header.Get("Location")), []string{"The flash sale is on."}, nil)
 
+	r = b.post(host+"/coupon", url.Values{"amount_off": {"2.00"}, "min_spend": {"10.00"}, "quantity": {"50"}, "hours": {"24"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	wantBody(t, b.get(r.Header.Get("Location")), []string{"Coupons are out"}, nil)
+
 	viewer := e.browser()
 	wantBody(t, viewer.get("/live/"+m[1]), []string{`data-room="` + m[1] + `"`, "Mug morning", "Stoneware Mug", "live.js", "Sign in</a> to chat"}, nil)
 	wantBody(t, viewer.get("/"), []string{"live-now-chip", "/live/" + m[1]}, nil)

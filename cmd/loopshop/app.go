@@ -231,6 +231,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Live = live.NewService(sqlstore.NewLiveStore(m.Router), m.liveHub, m.Content, sqlstore.NewCatalogStore(m.Router), markets)
 	m.Live.SetLinkPolicy(links)
 	m.Orders.SetFlash(m.Live)
+	m.Orders.SetCoupons(m.Live)
 
 	// Every job kind is registered before the runner starts, so that no
 	// job is claimed by a runner that cannot handle it.

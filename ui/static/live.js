@@ -46,6 +46,24 @@
     flashTimer = setInterval(tick, 1000);
     el.hidden = false;
   }
+  function coupon(c) {
+    var el = $("[data-coupon]");
+    $("[data-coupon-off]").textContent = price(c.amount_off);
+    $("[data-coupon-min]").textContent = price(c.min_spend);
+    var btn = $("[data-coupon-claim]");
+    btn.disabled = false;
+    btn.textContent = "Claim";
+    btn.onclick = function () {
+      btn.disabled = true;
+      fetch("/api/v1/coupons/" + encodeURIComponent(c.id) + "/claim", { method: "POST", credentials: "same-origin" })
+        .then(function (r) {
+          if (r.ok) { btn.textContent = "Claimed: code " + c.id; return; }
+          if (r.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); return; }
+          btn.textContent = "All claimed";
+        });
+    };
+    el.hidden = false;
+  }
   function say(m) {
     var li = document.createElement("li");
     li.setAttribute("data-id", m.id);
@@ -73,6 +91,7 @@
         case "pin": pin(e.product); break;
         case "unpin": pin(null); break;
         case "flash": flash(e.flash_sale); break;
+        case "coupon": coupon(e.coupon); break;
         case "chat": say(e.message); break;
         case "unchat":
           var gone = room.querySelector('[data-chat-list] li[data-id="' + e.message.id + '"]');
