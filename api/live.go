@@ -321,7 +321,10 @@ func (a *API) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
 			}
 			b, err := e.JSON()
 			if err != nil {
-				return err
+				// The connection is hijacked: no error page can be
+				// written on it; close it and let the client reconnect.
+				conn.Close(websocket.StatusInternalError, "event could not be encoded")
+				return nil
 			}
 			if err := writeRaw(ctx, conn, b); err != nil {
 				return nil
