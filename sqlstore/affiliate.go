@@ -59,6 +59,15 @@ func nullTime(t *time.Time) any {
 	return t.UTC()
 }
 
+// timeOrNil is nullTime's reverse: a scanned nullable time, in UTC.
+func timeOrNil(n sql.NullTime) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := n.Time.UTC()
+	return &t
+}
+
 const planColumns = `p.id, p.market, p.shop_id, p.kind, p.name, p.needs_approval, p.expires_at, p.status, p.created_at`
 
 func scanPlan(row interface{ Scan(...any) error }, extra ...any) (*affiliate.Plan, error) {
@@ -68,10 +77,7 @@ func scanPlan(row interface{ Scan(...any) error }, extra ...any) (*affiliate.Pla
 		return nil, err
 	}
 	p.CreatedAt = p.CreatedAt.UTC()
-	if expires.Valid {
-		t := expires.Time.UTC()
-		p.ExpiresAt = &t
-	}
+	p.ExpiresAt = timeOrNil(expires)
 	return p, nil
 }
 
@@ -209,11 +215,7 @@ func scanPlanMember(row interface{ Scan(...any) error }) (*affiliate.Plan, affil
 
 // settleMember puts a scanned membership's times in UTC.
 func settleMember(m *affiliate.Membership, decided sql.NullTime) {
-	m.JoinedAt = m.JoinedAt.UTC()
-	if decided.Valid {
-		t := decided.Time.UTC()
-		m.DecidedAt = &t
-	}
+	m.JoinedAt, m.DecidedAt = m.JoinedAt.UTC(), timeOrNil(decided)
 }
 
 func (s *AffiliateStore) Membership(ctx context.Context, planID, creatorID string) (*affiliate.Membership, error) {
@@ -372,10 +374,7 @@ func (s *AffiliateStore) samples(ctx context.Context, db *DB, where string, args
 				return err
 			}
 			smp.CreatedAt, smp.UpdatedAt = smp.CreatedAt.UTC(), smp.UpdatedAt.UTC()
-			if due.Valid {
-				t := due.Time.UTC()
-				smp.ContentDueAt = &t
-			}
+			smp.ContentDueAt = timeOrNil(due)
 			out = append(out, smp)
 			return nil
 		})

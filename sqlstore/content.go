@@ -23,6 +23,31 @@ func NewContentStore(r *Router) *ContentStore { return &ContentStore{r: r} }
 
 var _ content.Store = (*ContentStore)(nil)
 
+// chipColumns select what a chip shows of the product p (content.Anchor):
+// its ID, title, picture, status and lowest SKU price. Scan them into a
+// chip.
+const chipColumns = `p.id, p.title, p.image_key, p.status,
+	COALESCE((SELECT MIN(k.price_amount) FROM skus k WHERE k.product_id = p.id), 0),
+	COALESCE((SELECT MIN(k.currency) FROM skus k WHERE k.product_id = p.id), '')`
+
+// chip is a row of chipColumns being scanned.
+type chip struct {
+	a                content.Anchor
+	status, currency string
+	price            int64
+}
+
+// dest returns where Scan puts chipColumns.
+func (c *chip) dest() []any {
+	return []any{&c.a.ProductID, &c.a.Title, &c.a.ImageKey, &c.status, &c.price, &c.currency}
+}
+
+// anchor returns the scanned chip.
+func (c *chip) anchor() content.Anchor {
+	c.a.Price, c.a.Available = money.New(c.price, c.currency), c.status == catalog.StatusActivate
+	return c.a
+}
+
 // Kinds of video_products rows.
 const (
 	linkAnchor = "anchor"
@@ -120,19 +145,16 @@ func (s *ContentStore) fill(ctx context.Context, db *DB, vs []*content.Video, ca
 		byID[v.ID], ids[i] = v, v.ID
 	}
 	in := placeholders(len(ids))
-	err := db.Read().Query(ctx, `SELECT vp.video_id, vp.kind, vp.at_ms, p.id, p.title, p.image_key, p.status, p.category_id,
-			COALESCE((SELECT MIN(k.price_amount) FROM skus k WHERE k.product_id = p.id), 0), COALESCE((SELECT MIN(k.currency) FROM skus k WHERE k.product_id = p.id), '')
+	err := db.Read().Query(ctx, `SELECT vp.video_id, vp.kind, vp.at_ms, p.category_id, `+chipColumns+`
 		FROM video_products vp JOIN products p ON p.id = vp.product_id
 		WHERE vp.video_id IN (`+in+`) ORDER BY vp.video_id, vp.kind, vp.position`, ids, func(rows *sql.Rows) error {
-		var videoID, kind, status, category, currency string
+		var videoID, kind, category string
 		var atMS int
-		var price int64
-		var a content.Anchor
-		if err := rows.Scan(&videoID, &kind, &atMS, &a.ProductID, &a.Title, &a.ImageKey, &status, &category, &price, &currency); err != nil {
+		var c chip
+		if err := rows.Scan(append([]any{&videoID, &kind, &atMS, &category}, c.dest()...)...); err != nil {
 			return err
 		}
-		a.Price = money.New(price, currency)
-		a.Available = status == catalog.StatusActivate
+		a := c.anchor()
 		v := byID[videoID]
 		if kind == linkTile {
 			v.Tiles = append(v.Tiles, content.ShowcaseTile{ProductID: a.ProductID, AtMS: atMS, Anchor: a})
@@ -343,8 +365,7 @@ func (s *ContentStore) Showcase(ctx context.Context, market, creatorID string, r
 	if err != nil {
 		return nil, err
 	}
-	query := `SELECT s.creator_id, s.product_id, s.added_at, p.title, p.image_key, p.status,
-			COALESCE((SELECT MIN(k.price_amount) FROM skus k WHERE k.product_id = p.id), 0), COALESCE((SELECT MIN(k.currency) FROM skus k WHERE k.product_id = p.id), '')
+	query := `SELECT s.creator_id, s.added_at, ` + chipColumns + `
 		FROM showcase_items s JOIN products p ON p.id = s.product_id WHERE s.creator_id = ?`
 	args := []any{creatorID}
 	if r.After != "" {
@@ -356,15 +377,12 @@ func (s *ContentStore) Showcase(ctx context.Context, market, creatorID string, r
 	var out []*content.ShowcaseItem
 	err = db.Read().Query(ctx, query, args, func(rows *sql.Rows) error {
 		it := &content.ShowcaseItem{}
-		var status, currency string
-		var price int64
-		if err := rows.Scan(&it.CreatorID, &it.ProductID, &it.AddedAt, &it.Title, &it.ImageKey, &status, &price, &currency); err != nil {
+		var c chip
+		if err := rows.Scan(append([]any{&it.CreatorID, &it.AddedAt}, c.dest()...)...); err != nil {
 			return err
 		}
-		it.AddedAt = it.AddedAt.UTC()
-		it.Anchor.ProductID = it.ProductID
-		it.Price = money.New(price, currency)
-		it.Available = status == catalog.StatusActivate
+		it.AddedAt, it.Anchor = it.AddedAt.UTC(), c.anchor()
+		it.ProductID = it.Anchor.ProductID
 		out = append(out, it)
 		return nil
 	})

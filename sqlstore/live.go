@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/loopshop/loopshop"
-	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/market"
@@ -77,14 +76,7 @@ func (s *LiveStore) rooms(ctx context.Context, db *DB, where string, args ...any
 			return err
 		}
 		r.ScheduledAt, r.CreatedAt = r.ScheduledAt.UTC(), r.CreatedAt.UTC()
-		if started.Valid {
-			t := started.Time.UTC()
-			r.StartedAt = &t
-		}
-		if ended.Valid {
-			t := ended.Time.UTC()
-			r.EndedAt = &t
-		}
+		r.StartedAt, r.EndedAt = timeOrNil(started), timeOrNil(ended)
 		out = append(out, r)
 		byID[r.ID] = r
 		return nil
@@ -95,18 +87,15 @@ func (s *LiveStore) rooms(ctx context.Context, db *DB, where string, args ...any
 	for i, r := range out {
 		ids[i] = r.ID
 	}
-	err := db.Read().Query(ctx, `SELECT b.room_id, p.id, p.title, p.image_key, p.status,
-			COALESCE((SELECT MIN(k.price_amount) FROM skus k WHERE k.product_id = p.id), 0), COALESCE((SELECT MIN(k.currency) FROM skus k WHERE k.product_id = p.id), '')
+	err := db.Read().Query(ctx, `SELECT b.room_id, `+chipColumns+`
 		FROM live_room_products b JOIN products p ON p.id = b.product_id WHERE b.room_id IN (`+placeholders(len(ids))+`) ORDER BY b.room_id, b.position`,
 		ids, func(rows *sql.Rows) error {
-			var roomID, status, cur string
-			var price int64
-			var a content.Anchor
-			if err := rows.Scan(&roomID, &a.ProductID, &a.Title, &a.ImageKey, &status, &price, &cur); err != nil {
+			var roomID string
+			var c chip
+			if err := rows.Scan(append([]any{&roomID}, c.dest()...)...); err != nil {
 				return err
 			}
-			a.Price, a.Available = money.New(price, cur), status == catalog.StatusActivate
-			byID[roomID].Bag = append(byID[roomID].Bag, a)
+			byID[roomID].Bag = append(byID[roomID].Bag, c.anchor())
 			return nil
 		})
 	return out, err

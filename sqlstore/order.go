@@ -378,15 +378,8 @@ func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.
 		if err := json.Unmarshal([]byte(shipTo), &o.ShipTo); err != nil {
 			return fmt.Errorf("order %s: ship_to: %w", o.ID, err)
 		}
-		for _, t := range []struct {
-			n *sql.NullTime
-			p **time.Time
-		}{{&hold, &o.HoldUntil}, {&paid, &o.PaidAt}, {&shipped, &o.ShippedAt}, {&delivered, &o.DeliveredAt}, {&completed, &o.CompletedAt}, {&cancelled, &o.CancelledAt}} {
-			if t.n.Valid {
-				v := t.n.Time.UTC()
-				*t.p = &v
-			}
-		}
+		o.HoldUntil, o.PaidAt, o.ShippedAt = timeOrNil(hold), timeOrNil(paid), timeOrNil(shipped)
+		o.DeliveredAt, o.CompletedAt, o.CancelledAt = timeOrNil(delivered), timeOrNil(completed), timeOrNil(cancelled)
 		o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
 		out = append(out, &o)
 		return nil
@@ -585,10 +578,7 @@ func (s *OrderStore) Refund(ctx context.Context, id string) (*order.Refund, erro
 		return nil, err
 	}
 	rf.Amount, rf.At = money.New(amount, cur), rf.At.UTC()
-	if done.Valid {
-		t := done.Time.UTC()
-		rf.DoneAt = &t
-	}
+	rf.DoneAt = timeOrNil(done)
 	return rf, nil
 }
 
