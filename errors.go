@@ -92,3 +92,13 @@ func ErrorField(err error) string {
 	}
 	return ""
 }
+
+// NotFound names kind in a store's not-found answer: a not-found error,
+// or an invalid ID (which names nothing), becomes "kind not found"; any
+// other error passes through.
+func NotFound(err error, kind string) error {
+	if c := ErrorCode(err); c == ENOTFOUND || c == EINVALID {
+		return Errorf(ENOTFOUND, "%s not found", kind)
+	}
+	return err
+}

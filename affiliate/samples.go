@@ -120,7 +120,7 @@ func (s *Service) sampleForSeller(ctx context.Context, actor *identity.Actor, id
 	}
 	smp, err := s.store.Sample(ctx, id)
 	if err != nil {
-		return nil, notFound(err, "sample")
+		return nil, loopshop.NotFound(err, "sample")
 	}
 	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "sample", Market: smp.Market, ShopID: smp.ShopID}); err != nil {
 		return nil, err
@@ -185,7 +185,7 @@ func (s *Service) FulfilSample(ctx context.Context, actor *identity.Actor, id, v
 		if err == nil {
 			err = loopshop.ErrNotFound
 		}
-		return nil, notFound(err, "sample")
+		return nil, loopshop.NotFound(err, "sample")
 	}
 	if smp.Status != SampleShipped {
 		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the sample is %s; a video is due once it has shipped", smp.Status)

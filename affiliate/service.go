@@ -143,7 +143,7 @@ func (s *Service) shopFor(ctx context.Context, actor *identity.Actor, shopID str
 	}
 	shop, err := s.catalog.Shop(ctx, shopID)
 	if err != nil {
-		return nil, notFound(err, "shop")
+		return nil, loopshop.NotFound(err, "shop")
 	}
 	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
 		return nil, err
@@ -158,19 +158,12 @@ func (s *Service) planFor(ctx context.Context, actor *identity.Actor, planID str
 	}
 	p, err := s.store.Plan(ctx, planID)
 	if err != nil {
-		return nil, notFound(err, "plan")
+		return nil, loopshop.NotFound(err, "plan")
 	}
 	if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "plan", Market: p.Market, ShopID: p.ShopID}); err != nil {
 		return nil, err
 	}
 	return p, nil
-}
-
-func notFound(err error, kind string) error {
-	if errors.Is(err, loopshop.ErrNotFound) || loopshop.ErrorCode(err) == loopshop.EINVALID {
-		return loopshop.Errorf(loopshop.ENOTFOUND, "%s not found", kind)
-	}
-	return err
 }
 
 // ChangeRate sets a plan's rate for a product ("" for the shop-wide rate).
@@ -235,7 +228,7 @@ func (s *Service) Join(ctx context.Context, actor *identity.Actor, planID string
 		if err == nil {
 			err = loopshop.ErrNotFound
 		}
-		return nil, notFound(err, "plan")
+		return nil, loopshop.NotFound(err, "plan")
 	}
 	if p.Kind == Targeted && !slices.Contains(p.Invited, actor.AccountID) {
 		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "plan not found") // targeted plans are invisible to others

@@ -141,7 +141,7 @@ func (s *Service) checkVideo(ctx context.Context, actor *identity.Actor, in *New
 	if in.ShopID != "" {
 		shop, err := s.catalog.Shop(ctx, in.ShopID)
 		if err != nil {
-			return nil, notFoundAs(err, "shop")
+			return nil, loopshop.NotFound(err, "shop")
 		}
 		if err := actor.Can(identity.PermProductWrite, identity.Resource{Kind: "shop", Market: shop.Market, ShopID: shop.ID}); err != nil {
 			return nil, err
@@ -312,18 +312,11 @@ func anchorOf(p *catalog.Product) Anchor {
 	return a
 }
 
-func notFoundAs(err error, kind string) error {
-	if loopshop.ErrorCode(err) == loopshop.ENOTFOUND || loopshop.ErrorCode(err) == loopshop.EINVALID {
-		return loopshop.Errorf(loopshop.ENOTFOUND, "%s not found", kind)
-	}
-	return err
-}
-
 // Video returns a live video; a removed one only to its author and staff.
 func (s *Service) Video(ctx context.Context, actor *identity.Actor, id string) (*Video, error) {
 	v, err := s.store.Video(ctx, id)
 	if err != nil {
-		return nil, notFoundAs(err, "video")
+		return nil, loopshop.NotFound(err, "video")
 	}
 	if v.Status != VideoLive && !s.isAuthor(actor, v) {
 		return nil, loopshop.Errorf(loopshop.ENOTFOUND, "video not found")
@@ -346,7 +339,7 @@ func (s *Service) isAuthor(actor *identity.Actor, v *Video) bool {
 func (s *Service) RemoveVideo(ctx context.Context, actor *identity.Actor, id string) error {
 	v, err := s.store.Video(ctx, id)
 	if err != nil {
-		return notFoundAs(err, "video")
+		return loopshop.NotFound(err, "video")
 	}
 	if !s.isAuthor(actor, v) && !actor.Staff(identity.PermListingReview, v.Market) {
 		if actor == nil {

@@ -2,7 +2,6 @@ package live
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"time"
 
@@ -112,10 +111,7 @@ func (s *Service) StartFlash(ctx context.Context, actor *identity.Actor, roomID 
 func (s *Service) Flash(ctx context.Context, id string) (*FlashSale, error) {
 	f, err := s.flash.Flash(ctx, id)
 	if err != nil {
-		if errors.Is(err, loopshop.ErrNotFound) || loopshop.ErrorCode(err) == loopshop.EINVALID {
-			return nil, loopshop.Errorf(loopshop.ENOTFOUND, "flash sale not found")
-		}
-		return nil, err
+		return nil, loopshop.NotFound(err, "flash sale")
 	}
 	return f, nil
 }

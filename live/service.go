@@ -197,10 +197,7 @@ func (s *Service) CreateRoom(ctx context.Context, actor *identity.Actor, in NewR
 func (s *Service) Room(ctx context.Context, id string) (*Room, error) {
 	r, err := s.store.Room(ctx, id)
 	if err != nil {
-		if errors.Is(err, loopshop.ErrNotFound) || loopshop.ErrorCode(err) == loopshop.EINVALID {
-			return nil, loopshop.Errorf(loopshop.ENOTFOUND, "live room not found")
-		}
-		return nil, err
+		return nil, loopshop.NotFound(err, "live room")
 	}
 	return r, nil
 }
