@@ -2,13 +2,13 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/coder/websocket/wsjson"
 
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
@@ -348,12 +348,11 @@ func writeRaw(ctx context.Context, conn *websocket.Conn, b []byte) error {
 	return err
 }
 
+// write sends v as JSON.
 func write(ctx context.Context, conn *websocket.Conn, v any) error {
-	ctx, cancel := context.WithTimeout(ctx, eventWriteTimeout)
-	defer cancel()
-	err := wsjson.Write(ctx, conn, v)
-	if err != nil && !errors.Is(err, context.Canceled) {
-		conn.Close(websocket.StatusPolicyViolation, "too slow")
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
 	}
-	return err
+	return writeRaw(ctx, conn, b)
 }
