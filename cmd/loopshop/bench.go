@@ -374,6 +374,17 @@ func (b *bench) run(ctx context.Context) (*benchResult, error) {
 	tr.MaxIdleConnsPerHost = cfg.concurrency
 	b.hc = &http.Client{Transport: tr, Timeout: time.Minute}
 	defer tr.CloseIdleConnections()
+	if cfg.cpuProfile != "" {
+		f, err := os.Create(cfg.cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	flashID := ""
 	if cfg.kind == "live" {
 		// Viewers in a room, timed pins, then the flash sale the buyers race for.
@@ -392,20 +403,7 @@ func (b *bench) run(ctx context.Context) (*benchResult, error) {
 		b.bodies = append(b.bodies, body)
 	}
 
-	if cfg.cpuProfile != "" {
-		f, err := os.Create(cfg.cpuProfile)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, err
-		}
-	}
 	total, elapsed, err := b.load(ctx)
-	if cfg.cpuProfile != "" {
-		pprof.StopCPUProfile()
-	}
 	if err != nil {
 		return nil, err
 	}

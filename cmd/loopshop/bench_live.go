@@ -51,7 +51,7 @@ func (b *bench) live(ctx context.Context) (*benchLive, string, error) {
 	var round atomic.Int64 // the pin round in progress
 	arrivals := make([][]time.Time, cfg.pins)
 	var mu sync.Mutex
-	var got atomic.Int64
+	var got, unpinned atomic.Int64
 	start := time.Now()
 	b.viewers = make([]*websocket.Conn, cfg.viewers)
 	var wg sync.WaitGroup
@@ -84,7 +84,14 @@ func (b *bench) live(ctx context.Context) (*benchLive, string, error) {
 						continue
 					}
 					var e struct{ Type string }
-					if json.Unmarshal(data, &e) != nil || e.Type != live.EventPin {
+					if json.Unmarshal(data, &e) != nil {
+						continue
+					}
+					if e.Type == live.EventUnpin {
+						unpinned.Add(1)
+						continue
+					}
+					if e.Type != live.EventPin {
 						continue
 					}
 					now := time.Now()
@@ -119,20 +126,21 @@ func (b *bench) live(ctx context.Context) (*benchLive, string, error) {
 		if _, err := b.m.Live.Pin(ctx, b.seller, room.ID, b.product.ID); err != nil {
 			return nil, "", err
 		}
-		deadline := time.Now().Add(pinWait)
-		for got.Load() < want && time.Now().Before(deadline) {
-			time.Sleep(time.Millisecond)
-		}
+		waitFor(&got, want)
 		mu.Lock()
 		for _, at := range arrivals[i] {
 			latencies = append(latencies, at.Sub(t0))
 		}
 		mu.Unlock()
 		fmt.Fprintf(b.out, "pin %d reached %d of %d viewers\n", i+1, len(arrivals[i]), cfg.viewers)
-		if _, err := b.m.Live.Pin(ctx, b.seller, room.ID, ""); err != nil { // unpin for the next round
+		// Unpin for the next round, and let the unpin reach every viewer
+		// first: a host pins a product every few seconds at most, so a pin
+		// is timed in a settled room, not behind the last round's traffic.
+		if _, err := b.m.Live.Pin(ctx, b.seller, room.ID, ""); err != nil {
 			return nil, "", err
 		}
-		time.Sleep(50 * time.Millisecond)
+		waitFor(&unpinned, want)
+		time.Sleep(100 * time.Millisecond)
 	}
 	res.Delivered = len(latencies)
 	res.PinLatencyMS = latencyOf(latencies)
@@ -144,6 +152,14 @@ func (b *bench) live(ctx context.Context) (*benchLive, string, error) {
 	}
 	res.flashID = f.ID
 	return res, f.ID, nil
+}
+
+// waitFor waits until n reaches want, or pinWait has passed.
+func waitFor(n *atomic.Int64, want int64) {
+	deadline := time.Now().Add(pinWait)
+	for n.Load() < want && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // closeViewers disconnects the viewers.
