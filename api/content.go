@@ -45,7 +45,8 @@ func (a *API) contentRoutes() []server.Route {
 			Summary: "Report the videos a client showed, up to 50 at a time, each counted once per report (not idempotent: each report is a new view).",
 			Request: Views{}, Status: http.StatusNoContent, Handler: a.handleViews},
 		{Method: "POST", Path: "/api/v1/taps", Tag: "content", NoIdempotency: true,
-			Summary: "Record that the signed-in buyer tapped a product in content: an anchor or showcase tile in a video (video_id), or a card in a creator's showcase (creator_id). " +
+			Summary: "Record that the signed-in buyer tapped a product in content: an anchor or showcase tile in a video (video_id), a card in a creator's showcase (creator_id), " +
+				"or a product of a live room's bag (kind live, room_id). " +
 				"The buyer's order of that product within the attribution window is credited to the last tap. A visitor's tap is checked but not recorded. Not idempotent: every tap is a new one.",
 			Request: Tap{}, Response: TapResult{}, Handler: a.handleTap},
 		{Method: "GET", Path: "/api/v1/shops/{id}/videos", Tag: "content", Summary: "A shop's live videos, newest first.",
@@ -69,8 +70,9 @@ type Views struct {
 
 // Tap is a buyer's tap on a product in content.
 type Tap struct {
-	Kind      string `json:"kind"` // anchor, tile or showcase
+	Kind      string `json:"kind"` // anchor, tile, showcase or live
 	VideoID   string `json:"video_id,omitempty"`
+	RoomID    string `json:"room_id,omitempty"`
 	CreatorID string `json:"creator_id,omitempty"`
 	ProductID string `json:"product_id"`
 }
@@ -189,7 +191,13 @@ func (a *API) handleTap(w http.ResponseWriter, r *http.Request) error {
 	if err := server.Decode(r, &in); err != nil {
 		return err
 	}
-	t, err := a.Content.Tap(r.Context(), server.Actor(r), in.Kind, in.VideoID, in.CreatorID, in.ProductID)
+	var t *content.Touch
+	var err error
+	if in.Kind == content.TouchLive && a.Live != nil {
+		t, err = a.Live.Tap(r.Context(), server.Actor(r), in.RoomID, in.ProductID)
+	} else {
+		t, err = a.Content.Tap(r.Context(), server.Actor(r), in.Kind, in.VideoID, in.CreatorID, in.ProductID)
+	}
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func (a *API) liveRoutes() []server.Route {
 		{Method: "GET", Path: "/api/v1/flash-sales/{id}", Tag: "live", Summary: "A flash sale with what it has sold.",
 			Response: live.FlashSale{}, Handler: a.handleFlash},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/analytics", Tag: "live", Auth: server.Required,
-			Summary:  "A room's figures for its host: viewers now (over every server) and at the peak, and the orders, units and sales of its flash sales, with orders per peak viewer.",
+			Summary:  "A room's figures for its host: viewers now (over every server) and at the peak, and the paid orders the room brought (in its flash sales, or after a tap on a product of its bag), their units and sales net of coupons, with orders per peak viewer.",
 			Response: live.Analytics{}, Handler: a.handleAnalytics},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/events", Tag: "live",
 			Summary: "A WebSocket of the room's events as they happen, as JSON: first its state (type state: status, bag, pinned product), " +

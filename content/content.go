@@ -125,6 +125,7 @@ const (
 	TouchAnchor   = "anchor"   // tapped a product anchor in a video
 	TouchShowcase = "showcase" // tapped a card in a creator's showcase
 	TouchTile     = "tile"     // tapped a showcase tile in a video
+	TouchLive     = "live"     // tapped a product in a live room (package live)
 )
 
 // Touch is a buyer's tap from content to a product: the raw material of
@@ -136,7 +137,8 @@ type Touch struct {
 	ProductID string    `json:"product_id"`
 	VideoID   string    `json:"video_id,omitempty"`
 	CreatorID string    `json:"creator_id,omitempty"`
-	ShopID    string    `json:"shop_id,omitempty"` // the shop that posted the video
+	ShopID    string    `json:"shop_id,omitempty"` // the shop that posted the video or hosts the room
+	RoomID    string    `json:"room_id,omitempty"`
 	Kind      string    `json:"kind"`
 	At        time.Time `json:"at"`
 }

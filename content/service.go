@@ -450,7 +450,7 @@ func (s *Service) Attribute(ctx context.Context, marketCode, buyerID string, pro
 		if t.At.After(at) {
 			continue
 		}
-		out[pid] = order.LineSource{VideoID: t.VideoID, CreatorID: t.CreatorID, Kind: t.Kind}
+		out[pid] = order.LineSource{VideoID: t.VideoID, RoomID: t.RoomID, CreatorID: t.CreatorID, Kind: t.Kind}
 	}
 	return out, nil
 }

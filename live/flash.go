@@ -27,8 +27,11 @@ const EventFlash = "flash"
 // allocation in the transaction that reserves the stock: never more is
 // sold than allocated.
 type FlashSale struct {
-	ID        string         `json:"id"`
-	RoomID    string         `json:"room_id"`
+	ID     string `json:"id"`
+	RoomID string `json:"room_id"`
+	// CreatorID is the creator hosting the room, if one does: its sales
+	// earn the creator the commission of the plan it joined.
+	CreatorID string         `json:"creator_id,omitempty"`
 	Market    string         `json:"market"`
 	SKUID     string         `json:"sku_id"`
 	ProductID string         `json:"product_id"`
@@ -99,7 +102,7 @@ func (s *Service) StartFlash(ctx context.Context, actor *identity.Actor, roomID 
 	}
 	now := s.now()
 	a := r.Bag[slices.IndexFunc(r.Bag, func(a content.Anchor) bool { return a.ProductID == product.ID })]
-	f := &FlashSale{ID: loopshop.NewID("fls", r.Market), RoomID: r.ID, Market: r.Market, SKUID: in.SKUID, ProductID: product.ID, Product: a,
+	f := &FlashSale{ID: loopshop.NewID("fls", r.Market), RoomID: r.ID, CreatorID: r.CreatorID, Market: r.Market, SKUID: in.SKUID, ProductID: product.ID, Product: a,
 		Price: in.Price, Quantity: in.Quantity, PerBuyer: in.PerBuyer, EndsAt: now.Add(d), CreatedAt: now}
 	if err := s.flash.CreateFlash(ctx, f); err != nil {
 		return nil, err
@@ -125,5 +128,6 @@ func (s *Service) FlashOffer(ctx context.Context, id string) (*order.FlashOffer,
 		}
 		return nil, err
 	}
-	return &order.FlashOffer{ID: f.ID, Market: f.Market, SKUID: f.SKUID, Price: f.Price, PerBuyer: f.PerBuyer, EndsAt: f.EndsAt}, nil
+	return &order.FlashOffer{ID: f.ID, Market: f.Market, SKUID: f.SKUID, Price: f.Price, PerBuyer: f.PerBuyer, EndsAt: f.EndsAt,
+		Source: order.LineSource{Kind: content.TouchLive, RoomID: f.RoomID, CreatorID: f.CreatorID}}, nil
 }

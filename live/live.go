@@ -179,6 +179,7 @@ type Store interface {
 	PeakStore
 	ModerationStore
 	CouponStore
-	// RoomSales sums the paid lines bought through a room's flash sales.
+	// RoomSales sums the paid lines the room brought: bought in its flash
+	// sales or after a tap in it.
 	RoomSales(ctx context.Context, roomID string) (peak int, orders, units, gmv int64, err error)
 }

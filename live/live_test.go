@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
@@ -22,11 +23,14 @@ import (
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
 )
 
-// server is one loopshop server's live side over a router.
+// server is one loopshop server's live side over a router, wired as
+// cmd/loopshop wires it: checkout credits lines to what the buyer tapped,
+// and creators' plans price their commission.
 type server struct {
-	live   *live.Service
-	hub    *sqlstore.NotifyHub
-	orders *order.Service
+	live      *live.Service
+	hub       *sqlstore.NotifyHub
+	orders    *order.Service
+	affiliate *affiliate.Service
 }
 
 func newServer(t *testing.T, r *sqlstore.Router) *server {
@@ -41,7 +45,12 @@ func newServer(t *testing.T, r *sqlstore.Router) *server {
 	hub := sqlstore.NewNotifyHub(r, live.NewLocalHub(), slog.New(slog.DiscardHandler))
 	t.Cleanup(func() { hub.Close() })
 	srv := &server{live: live.NewService(sqlstore.NewLiveStore(r), hub, cont, cat, r.Markets()), hub: hub,
-		orders: order.NewService(sqlstore.NewOrderStore(r), r.Markets(), sqlstore.NewShippingStore(r), &payment.TestCard{})}
+		orders:    order.NewService(sqlstore.NewOrderStore(r), r.Markets(), sqlstore.NewShippingStore(r), &payment.TestCard{}),
+		affiliate: affiliate.NewService(sqlstore.NewAffiliateStore(r), cat, r.Markets())}
+	cont.SetAffiliation(srv.affiliate)
+	srv.live.SetTouches(sqlstore.NewContentStore(r))
+	srv.orders.SetAttribution(cont)
+	srv.orders.SetCommissions(srv.affiliate)
 	srv.orders.SetFlash(srv.live)
 	srv.orders.SetCoupons(srv.live)
 	return srv
@@ -343,8 +352,8 @@ func TestFlashSaleNeverOversells(t *testing.T) {
 				switch {
 				case err == nil && c.Status == order.CheckoutPaid:
 					paid.Add(1)
-					if got := c.Orders[0].Lines[0].UnitPrice.Amount; got != 900 {
-						t.Errorf("paid %d for a unit; want the deal price 900", got)
+					if l := c.Orders[0].Lines[0]; l.UnitPrice.Amount != 900 || l.Source.RoomID != room.ID || l.Source.Kind != content.TouchLive {
+						t.Errorf("line %+v; want the deal price 900, credited to the room", l)
 					}
 				case loopshop.ErrorCode(err) == loopshop.ECONFLICT:
 					refused.Add(1)

@@ -46,8 +46,18 @@ type Service struct {
 	shops    Catalog
 	markets  *market.Set
 	viewers  *Viewers
+	touches  Touches
 	now      func() time.Time
 }
+
+// Touches records buyers' taps for attribution (content.Store is one).
+type Touches interface {
+	RecordTouch(ctx context.Context, t *content.Touch) error
+}
+
+// SetTouches sets where taps on a room's products are kept; without it
+// they are not, and a room is credited only with its flash sales.
+func (s *Service) SetTouches(t Touches) { s.touches = t }
 
 // NewService returns the live service; events go out through hub.
 func NewService(store Store, hub Hub, linker Linker, cat Catalog, markets *market.Set) *Service {
@@ -86,7 +96,8 @@ type Analytics struct {
 }
 
 // Analytics returns a room's figures to its host: viewers now and at the
-// peak, and the orders, units and sales of its flash sales.
+// peak, and the paid orders it brought (bought in its flash sales or after
+// a tap in the room): their units, and their sales net of coupons.
 func (s *Service) Analytics(ctx context.Context, actor *identity.Actor, id string) (*Analytics, error) {
 	r, err := s.hosted(ctx, actor, id)
 	if err != nil {
@@ -200,6 +211,33 @@ func (s *Service) Room(ctx context.Context, id string) (*Room, error) {
 		return nil, loopshop.NotFound(err, "live room")
 	}
 	return r, nil
+}
+
+// Tap records that the buyer tapped a product of the room's bag, live or
+// in its replay: the buyer's order of it within the attribution window is
+// then credited to the room, and earns a creator host its commission. A
+// visitor's tap is checked but not recorded: there is no one to credit.
+func (s *Service) Tap(ctx context.Context, actor *identity.Actor, roomID, productID string) (*content.Touch, error) {
+	if roomID == "" {
+		return nil, loopshop.Invalid("room_id", "name the live room the product was tapped in")
+	}
+	r, err := s.Room(ctx, roomID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(r.Bag, func(a content.Anchor) bool { return a.ProductID == productID }) {
+		return nil, loopshop.Invalid("product_id", "product %s is not in the bag of live room %s", productID, r.ID)
+	}
+	t := &content.Touch{Kind: content.TouchLive, Market: r.Market, ProductID: productID, RoomID: r.ID, CreatorID: r.CreatorID, ShopID: r.ShopID, At: s.now()}
+	if actor == nil || actor.AccountID == "" || actor.Market != r.Market || s.touches == nil {
+		return t, nil
+	}
+	t.BuyerID = actor.AccountID
+	t.ID = loopshop.NewID("tch", r.Market)
+	if err := s.touches.RecordTouch(ctx, t); err != nil {
+		return nil, fmt.Errorf("live room %s: record tap: %w", r.ID, err)
+	}
+	return t, nil
 }
 
 // hosted returns a room the actor hosts: its creator, or staff of its shop.

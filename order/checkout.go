@@ -161,17 +161,19 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 			byShop[k.ShopID] = o
 			orders = append(orders, o)
 		}
-		price := k.Price
+		price, source := k.Price, LineSource{}
 		if it.FlashSaleID != "" {
-			if price, err = s.flashPrice(ctx, m, it, i); err != nil {
+			f, err := s.flashOffer(ctx, m, it, i)
+			if err != nil {
 				return nil, err
 			}
+			price, source = f.Price, f.Source
 		}
 		amount := price * it.Quantity
 		lineTax, _ := tax.Of(m, amount)
 		o.Lines = append(o.Lines, Line{No: len(o.Lines) + 1, SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, Options: k.Options,
 			SellerSKU: k.SellerSKU, Quantity: it.Quantity, UnitPrice: money.New(price, m.Currency), Tax: money.New(lineTax, m.Currency), Stock: StockReserved,
-			FlashSaleID: it.FlashSaleID})
+			FlashSaleID: it.FlashSaleID, Source: source})
 		o.Subtotal.Amount += amount
 		o.Tax.Amount += lineTax
 		weight[k.ShopID] += k.WeightGrams * int(it.Quantity)
@@ -209,8 +211,8 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 }
 
 // attribute sets each line's source: where the buyer came to its product
-// from. It reads before the checkout's transaction, so the transaction
-// stays as short as it was.
+// from. A line bought in a flash sale keeps its room. It reads before the
+// checkout's transaction, so the transaction stays as short as it was.
 func (s *Service) attribute(ctx context.Context, market, buyerID string, orders []*Order, at time.Time) error {
 	if s.sources == nil {
 		return nil
@@ -227,7 +229,9 @@ func (s *Service) attribute(ctx context.Context, market, buyerID string, orders 
 	}
 	for _, o := range orders {
 		for i := range o.Lines {
-			o.Lines[i].Source = src[o.Lines[i].ProductID]
+			if o.Lines[i].Source == (LineSource{}) {
+				o.Lines[i].Source = src[o.Lines[i].ProductID]
+			}
 		}
 	}
 	return nil

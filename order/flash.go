@@ -12,7 +12,8 @@ import (
 
 // FlashOffer is a live room's flash sale as checkout sees it: a SKU at a
 // deal price, until EndsAt, at most PerBuyer to a buyer, out of an
-// allocation the store counts down.
+// allocation the store counts down. Source is the room, which a line
+// bought in the sale came from whatever the buyer tapped before.
 type FlashOffer struct {
 	ID       string
 	Market   string
@@ -20,6 +21,7 @@ type FlashOffer struct {
 	Price    int64
 	PerBuyer int64
 	EndsAt   time.Time
+	Source   LineSource
 }
 
 // Flash finds flash sales (package live).
@@ -41,25 +43,26 @@ type FlashSaleError struct {
 
 func (e *FlashSaleError) Error() string { return "flash sale " + e.SaleID + " refused the line" }
 
-// flashPrice checks a flash-sale item and returns its deal price. The
-// store takes the units out of the allocation when it reserves the stock.
-func (s *Service) flashPrice(ctx context.Context, m market.Market, it CartItem, i int) (int64, error) {
+// flashOffer checks a flash-sale item and returns the sale, with its deal
+// price. The store takes the units out of the allocation when it reserves
+// the stock.
+func (s *Service) flashOffer(ctx context.Context, m market.Market, it CartItem, i int) (*FlashOffer, error) {
 	field := fmt.Sprintf("items[%d].flash_sale_id", i)
 	if s.flash == nil {
-		return 0, loopshop.Invalid(field, "flash sales are not open on this server")
+		return nil, loopshop.Invalid(field, "flash sales are not open on this server")
 	}
 	f, err := s.flash.FlashOffer(ctx, it.FlashSaleID)
 	if errors.Is(err, loopshop.ErrNotFound) || (err == nil && (f.Market != m.Code || f.SKUID != it.SKUID)) {
-		return 0, loopshop.Invalid(field, "no flash sale %s of this SKU in %s", it.FlashSaleID, m.Name)
+		return nil, loopshop.Invalid(field, "no flash sale %s of this SKU in %s", it.FlashSaleID, m.Name)
 	}
 	if err != nil {
-		return 0, fmt.Errorf("checkout: flash sale: %w", err)
+		return nil, fmt.Errorf("checkout: flash sale: %w", err)
 	}
 	if !s.now().Before(f.EndsAt) {
-		return 0, &loopshop.Error{Code: loopshop.ECONFLICT, Field: field, Message: "the flash deal is over"}
+		return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: field, Message: "the flash deal is over"}
 	}
 	if it.Quantity > f.PerBuyer {
-		return 0, loopshop.Invalid(fmt.Sprintf("items[%d].quantity", i), "the flash deal allows %d per buyer", f.PerBuyer)
+		return nil, loopshop.Invalid(fmt.Sprintf("items[%d].quantity", i), "the flash deal allows %d per buyer", f.PerBuyer)
 	}
-	return f.Price, nil
+	return f, nil
 }

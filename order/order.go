@@ -162,13 +162,16 @@ type Line struct {
 	CreatorCommission money.Money `json:"creator_commission,omitzero"`
 }
 
-// LineSource is where an order line came from: the video or creator
-// showcase whose product the buyer tapped last before buying, within the
-// attribution window.
+// LineSource is where an order line came from: the video, creator
+// showcase or live room whose product the buyer tapped last before
+// buying, within the attribution window, or the live room whose flash
+// sale it was bought in. CreatorID is the creator the line earns
+// commission for, if any.
 type LineSource struct {
 	VideoID   string `json:"video_id,omitempty"`
+	RoomID    string `json:"room_id,omitempty"`
 	CreatorID string `json:"creator_id,omitempty"`
-	Kind      string `json:"kind,omitempty"` // anchor, tile or showcase
+	Kind      string `json:"kind,omitempty"` // anchor, tile, showcase or live
 }
 
 // Who moves an order.

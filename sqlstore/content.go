@@ -280,8 +280,8 @@ func (s *ContentStore) RecordTouch(ctx context.Context, t *content.Touch) error 
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO content_touches (id, market, buyer_id, product_id, video_id, creator_id, shop_id, kind, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.ID, t.Market, t.BuyerID, t.ProductID, t.VideoID, t.CreatorID, t.ShopID, t.Kind, t.At.UTC()); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO content_touches (id, market, buyer_id, product_id, video_id, room_id, creator_id, shop_id, kind, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.ID, t.Market, t.BuyerID, t.ProductID, t.VideoID, t.RoomID, t.CreatorID, t.ShopID, t.Kind, t.At.UTC()); err != nil {
 			return err
 		}
 		if t.VideoID == "" {
@@ -305,10 +305,10 @@ func (s *ContentStore) LastTouches(ctx context.Context, market, buyerID string, 
 	for _, id := range productIDs {
 		args = append(args, id)
 	}
-	err = db.Read().Query(ctx, `SELECT id, market, buyer_id, product_id, video_id, creator_id, shop_id, kind, at FROM content_touches
+	err = db.Read().Query(ctx, `SELECT id, market, buyer_id, product_id, video_id, room_id, creator_id, shop_id, kind, at FROM content_touches
 		WHERE buyer_id = ? AND at >= ? AND product_id IN (`+placeholders(len(productIDs))+`) ORDER BY at, id`, args, func(rows *sql.Rows) error {
 		t := &content.Touch{}
-		if err := rows.Scan(&t.ID, &t.Market, &t.BuyerID, &t.ProductID, &t.VideoID, &t.CreatorID, &t.ShopID, &t.Kind, &t.At); err != nil {
+		if err := rows.Scan(&t.ID, &t.Market, &t.BuyerID, &t.ProductID, &t.VideoID, &t.RoomID, &t.CreatorID, &t.ShopID, &t.Kind, &t.At); err != nil {
 			return err
 		}
 		t.At = t.At.UTC()

@@ -378,9 +378,10 @@ func (s *LiveStore) Flash(ctx context.Context, id string) (*live.FlashSale, erro
 		return nil, err
 	}
 	f := &live.FlashSale{}
-	if err := db.Read().Get(ctx, `SELECT id, room_id, market, sku_id, product_id, price, quantity, sold, per_buyer, ends_at, created_at
-		FROM live_flash_sales WHERE id = ?`, []any{id}, &f.ID, &f.RoomID, &f.Market, &f.SKUID, &f.ProductID, &f.Price, &f.Quantity, &f.Sold, &f.PerBuyer,
-		&f.EndsAt, &f.CreatedAt); err != nil {
+	if err := db.Read().Get(ctx, `SELECT f.id, f.room_id, COALESCE(r.creator_id, ''), f.market, f.sku_id, f.product_id, f.price, f.quantity, f.sold, f.per_buyer,
+			f.ends_at, f.created_at
+		FROM live_flash_sales f JOIN live_rooms r ON r.id = f.room_id WHERE f.id = ?`, []any{id}, &f.ID, &f.RoomID, &f.CreatorID, &f.Market, &f.SKUID, &f.ProductID,
+		&f.Price, &f.Quantity, &f.Sold, &f.PerBuyer, &f.EndsAt, &f.CreatedAt); err != nil {
 		return nil, err
 	}
 	f.EndsAt, f.CreatedAt = f.EndsAt.UTC(), f.CreatedAt.UTC()
@@ -400,18 +401,17 @@ func (s *LiveStore) RaisePeak(ctx context.Context, roomID string, viewers int) e
 	})
 }
 
-// RoomSales sums the paid order lines bought through a room's flash sales:
-// the units, the orders they are in, and what they came to.
+// RoomSales sums the paid order lines the room brought (its flash sales'
+// and those bought after a tap in the room): the units, the orders they
+// are in, and what the buyers paid for them.
 func (s *LiveStore) RoomSales(ctx context.Context, roomID string) (peak int, orders, units, gmv int64, err error) {
 	db, err := s.r.ForID(roomID)
 	if err != nil {
 		return 0, 0, 0, 0, err
 	}
-	err = db.Read().Get(ctx, `SELECT r.peak_viewers,
-			(SELECT COUNT(DISTINCT l.order_id) FROM order_lines l JOIN live_flash_sales f ON f.id = l.flash_sale_id WHERE f.room_id = r.id AND l.stock = 'sold'),
-			(SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l JOIN live_flash_sales f ON f.id = l.flash_sale_id WHERE f.room_id = r.id AND l.stock = 'sold'),
-			(SELECT COALESCE(SUM(l.quantity * l.unit_price), 0) FROM order_lines l JOIN live_flash_sales f ON f.id = l.flash_sale_id WHERE f.room_id = r.id AND l.stock = 'sold')
-		FROM live_rooms r WHERE r.id = ?`, []any{roomID}, &peak, &orders, &units, &gmv)
+	err = db.Read().Get(ctx, `SELECT r.peak_viewers, COUNT(DISTINCT l.order_id), COALESCE(SUM(l.quantity), 0), COALESCE(SUM(l.quantity * l.unit_price - l.discount), 0)
+		FROM live_rooms r LEFT JOIN order_lines l ON l.source_room_id = r.id AND l.stock = 'sold'
+		WHERE r.id = ? GROUP BY r.id, r.peak_viewers`, []any{roomID}, &peak, &orders, &units, &gmv)
 	return peak, orders, units, gmv, err
 }
 

@@ -174,10 +174,10 @@ func insertOrder(ctx context.Context, tx *Tx, o *order.Order) error {
 	}
 	for _, l := range o.Lines {
 		if _, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku,
-				quantity, unit_price, tax, stock, source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id, discount)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				quantity, unit_price, tax, stock, source_video_id, source_room_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id, discount)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, l.No, l.SKUID, l.ProductID, l.WarehouseID, l.Title, strings.Join(l.Options, "\x1f"), l.SellerSKU,
-			l.Quantity, l.UnitPrice.Amount, l.Tax.Amount, l.Stock, l.Source.VideoID, l.Source.CreatorID, l.Source.Kind,
+			l.Quantity, l.UnitPrice.Amount, l.Tax.Amount, l.Stock, l.Source.VideoID, l.Source.RoomID, l.Source.CreatorID, l.Source.Kind,
 			l.PlanID, l.CommissionBPS, l.CreatorCommission.Amount, l.FlashSaleID, l.Discount.Amount); err != nil {
 			return err
 		}
@@ -393,13 +393,13 @@ func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.
 		byID[o.ID], ids[i] = o, o.ID
 	}
 	err = x.Query(ctx, `SELECT order_id, line_no, sku_id, product_id, warehouse_id, title, options, seller_sku, quantity, unit_price, tax, stock, shipped,
-			source_video_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id, discount
+			source_video_id, source_room_id, source_creator_id, source_kind, plan_id, commission_bps, creator_commission, flash_sale_id, discount
 		FROM order_lines WHERE order_id IN (`+placeholders(len(ids))+`) ORDER BY order_id, line_no`, ids, func(rows *sql.Rows) error {
 		var l order.Line
 		var orderID, opts string
 		var price, tax, commission, discount int64
 		if err := rows.Scan(&orderID, &l.No, &l.SKUID, &l.ProductID, &l.WarehouseID, &l.Title, &opts, &l.SellerSKU, &l.Quantity, &price, &tax,
-			&l.Stock, &l.Shipped, &l.Source.VideoID, &l.Source.CreatorID, &l.Source.Kind, &l.PlanID, &l.CommissionBPS, &commission, &l.FlashSaleID, &discount); err != nil {
+			&l.Stock, &l.Shipped, &l.Source.VideoID, &l.Source.RoomID, &l.Source.CreatorID, &l.Source.Kind, &l.PlanID, &l.CommissionBPS, &commission, &l.FlashSaleID, &discount); err != nil {
 			return err
 		}
 		o := byID[orderID]

@@ -151,6 +151,12 @@ func (u *UI) handleShowcaseTap(w http.ResponseWriter, r *http.Request) error {
 
 func (u *UI) tap(w http.ResponseWriter, r *http.Request, kind, videoID, creatorID, productID string) error {
 	t, err := u.Content.Tap(r.Context(), server.Actor(r), kind, videoID, creatorID, productID)
+	return openTapped(w, r, t, err)
+}
+
+// openTapped sends the buyer on to the product it tapped, t, or answers
+// the tap's error: a product no longer linked is not found.
+func openTapped(w http.ResponseWriter, r *http.Request, t *content.Touch, err error) error {
 	if loopshop.ErrorCode(err) == loopshop.EINVALID {
 		return loopshop.Errorf(loopshop.ENOTFOUND, "this product is no longer linked here")
 	}

@@ -15,6 +15,7 @@ import (
 
 func (u *UI) registerLive(srv *server.Server) {
 	srv.HandlePage("GET /live/{id}", u.page(u.handleLiveRoom))
+	srv.HandlePage("GET /live/{id}/t/{product}", u.page(u.handleLiveTap))
 	srv.HandlePage("GET /live/{id}/host", u.page(u.handleLiveHost))
 	srv.HandlePage("POST /live/{id}/host/{action}", u.page(u.handleLiveHostAction))
 }
@@ -26,6 +27,13 @@ type livePage struct {
 	Loop     bool
 	Locale   string
 	Messages []*live.Message
+}
+
+// handleLiveTap records a tap on a product of the room and opens the
+// product's page: the buyer's order of it is credited to the room.
+func (u *UI) handleLiveTap(w http.ResponseWriter, r *http.Request) error {
+	t, err := u.Live.Tap(r.Context(), server.Actor(r), r.PathValue("id"), r.PathValue("product"))
+	return openTapped(w, r, t, err)
 }
 
 func (u *UI) liveVideo(r *http.Request, room *live.Room) (string, bool) {

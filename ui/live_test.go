@@ -1,10 +1,12 @@
 package ui_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"testing"
+	"time"
 )
 
 // A seller sets up a live room in Seller Center and hosts it: goes live,
@@ -13,6 +15,7 @@ import (
 func TestSellerHostsLiveRoom(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	ctx := context.Background()
 	b := e.signedIn(t, "harriet@example.com")
 	base := "/seller/shops/" + e.gbShop.ID + "/live"
 	wantBody(t, b.get(base), []string{"New live room", "No live rooms yet", `name="products" value="` + e.mug.ID + `"`}, nil)
@@ -46,7 +49,22 @@ func TestSellerHostsLiveRoom(t *testing.T) {
 	wantBody(t, b.get(r.Header.Get("Location")), []string{"Coupons are out"}, nil)
 
 	viewer := e.browser()
-	wantBody(t, viewer.get("/live/"+m[1]), []string{`data-room="` + m[1] + `"`, "Mug morning", "Stoneware Mug", "live.js", "Sign in</a> to chat"}, nil)
+	tap := "/live/" + m[1] + "/t/" + e.mug.ID
+	wantBody(t, viewer.get("/live/"+m[1]), []string{`data-room="` + m[1] + `"`, "Mug morning", "Stoneware Mug", `href="` + tap + `"`, "live.js", "Sign in</a> to chat"}, nil)
+
+	// A buyer taps the mug in the room: 303 to the product, and the
+	// buyer's order of it is now the room's.
+	tapper := e.seller(ctx, "GB", "tapper@example.com")
+	r = e.signedIn(t, "tapper@example.com").get(tap)
+	wantStatus(t, r, http.StatusSeeOther)
+	if loc := r.Header.Get("Location"); loc != "/products/"+e.mug.ID {
+		t.Errorf("the tap sends the buyer to %q; want the product page", loc)
+	}
+	src, err := e.content.Attribute(ctx, "GB", tapper.AccountID, []string{e.mug.ID}, time.Now())
+	if err != nil || src[e.mug.ID].RoomID != m[1] {
+		t.Errorf("the buyer's source of the mug: %+v %v; want the room", src, err)
+	}
+	wantStatus(t, viewer.get("/live/"+m[1]+"/t/prd_gb_notinthebag"), http.StatusNotFound)
 	wantBody(t, viewer.get("/"), []string{"live-now-chip", "/live/" + m[1]}, nil)
 	// Only the host hosts: the room is public, so others are forbidden.
 	wantStatus(t, e.signedIn(t, "jonas@example.com").get(host), http.StatusForbidden)

@@ -103,6 +103,7 @@ func newEnv(t *testing.T) *env {
 	e.content.SetAffiliation(e.aff)
 	e.orders.SetCommissions(e.aff)
 	e.rooms = live.NewService(sqlstore.NewLiveStore(e.router), live.NewLocalHub(), e.content, sqlstore.NewCatalogStore(e.router), markets)
+	e.rooms.SetTouches(sqlstore.NewContentStore(e.router))
 	e.orders.SetFlash(e.rooms)
 	logger := slog.New(slog.NewTextHandler(&e.log, nil))
 	srv := server.New(cfg, server.Deps{Identity: e.ids, Idempotency: sqlstore.NewIdempotencyStore(e.router), Logger: logger})

@@ -230,6 +230,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.liveHub = sqlstore.NewNotifyHub(m.Router, live.NewLocalHub(), m.Logger)
 	m.Live = live.NewService(sqlstore.NewLiveStore(m.Router), m.liveHub, m.Content, sqlstore.NewCatalogStore(m.Router), markets)
 	m.Live.SetLinkPolicy(links)
+	m.Live.SetTouches(sqlstore.NewContentStore(m.Router))
 	m.Orders.SetFlash(m.Live)
 	m.Orders.SetCoupons(m.Live)
 

@@ -96,14 +96,23 @@ func TestLiveRoomAcrossServers(t *testing.T) {
 	buy := checkoutJSON(`[{"sku_id": "{sku}", "quantity": 1, "flash_sale_id": "{flash}"}]`, "Grace Hopper", "4242424242424242")
 	runOrderSteps(t, c2, v, []step{
 		{name: "the buyer gets the deal on server two", method: "POST", path: "/api/v1/checkouts", as: "buyer", header: map[string]string{"Idempotency-Key": "f1"},
-			body: buy, status: 201, check: all(field("status", "PAID"), valueAt("orders.0.lines.0.unit_price.amount", "1900"))},
+			body: buy, status: 201, check: all(field("status", "PAID"), valueAt("orders.0.lines.0.unit_price.amount", "1900"),
+				valueAt("orders.0.lines.0.source.room_id", "{room}"), valueAt("orders.0.lines.0.source.kind", "live"))},
 		{name: "the deal is spent", method: "POST", path: "/api/v1/checkouts", as: "buyer", header: map[string]string{"Idempotency-Key": "f2"},
 			body: buy, status: 409},
 		{name: "the sale counts it", method: "GET", path: "/api/v1/flash-sales/{flash}", status: 200, check: valueAt("sold", "1")},
+		// Past the deal, a tap in the room still makes the next order the room's.
+		{name: "a tap names its room", method: "POST", path: "/api/v1/taps", as: "buyer", body: `{"kind": "live", "product_id": "{product}"}`,
+			status: 400, check: field("field", "room_id")},
+		{name: "the buyer taps the serum in the room", method: "POST", path: "/api/v1/taps", as: "buyer",
+			body: `{"kind": "live", "room_id": "{room}", "product_id": "{product}"}`, status: 200, check: valueAt("recorded", "true")},
+		{name: "and buys it at the regular price", method: "POST", path: "/api/v1/checkouts", as: "buyer", header: map[string]string{"Idempotency-Key": "r1"},
+			body: checkoutJSON(`[{"sku_id": "{sku}", "quantity": 1}]`, "Grace Hopper", "4242424242424242"), status: 201,
+			check: all(field("status", "PAID"), valueAt("orders.0.lines.0.source.room_id", "{room}"))},
 	})
 
 	// A second viewer, on server one: the host sees both, counted over
-	// the two servers, and the flash sale's order.
+	// the two servers, and the room's two orders.
 	conn1, _, err := websocket.Dial(ctx, "ws://"+one.Server.Addr()+"/api/v1/live-rooms/"+v["room"]+"/events", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -122,8 +131,8 @@ func TestLiveRoomAcrossServers(t *testing.T) {
 		r := c.do(t, "GET", "/api/v1/live-rooms/"+v["room"]+"/analytics", v["seller"], "", nil)
 		a := r.json(t)
 		if a["current_viewers"] == 2.0 {
-			if a["orders"] != 1.0 || a["gmv"].(map[string]any)["amount"] != 1900.0 || a["peak_viewers"].(float64) < 2 {
-				t.Errorf("analytics %s; want 1 order of 19.00 and a peak of 2", r.body)
+			if a["orders"] != 2.0 || a["gmv"].(map[string]any)["amount"] != 4300.0 || a["peak_viewers"].(float64) < 2 {
+				t.Errorf("analytics %s; want 2 orders of 19.00 and 24.00, and a peak of 2", r.body)
 			}
 			break
 		}
