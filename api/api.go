@@ -22,6 +22,7 @@ import (
 	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/shipping"
+	"github.com/loopshop/loopshop/university"
 )
 
 // API holds the services the handlers call.
@@ -38,6 +39,8 @@ type API struct {
 	Affiliate *affiliate.Service
 	// Live serves live rooms; nil leaves them out.
 	Live *live.Service
+	// University serves Seller University; nil leaves it out.
+	University *university.Service
 	// SessionTTL is reported to clients with a new token.
 	SessionTTL time.Duration
 	// Media stores uploads; PublicURL makes their addresses absolute.
@@ -47,7 +50,7 @@ type API struct {
 
 // Register adds every API route to srv.
 func (a *API) Register(srv *server.Server) {
-	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes(), a.financeRoutes(), a.contentRoutes(), a.affiliateRoutes(), a.liveRoutes()) {
+	for _, rt := range slices.Concat(a.routes(), a.transferRoutes(), a.orderRoutes(), a.financeRoutes(), a.contentRoutes(), a.affiliateRoutes(), a.liveRoutes(), a.universityRoutes()) {
 		srv.Handle(rt)
 	}
 }

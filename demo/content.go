@@ -11,6 +11,7 @@ import (
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/page"
+	"github.com/loopshop/loopshop/university"
 )
 
 // poster is a demo shop that posts videos, with its owner.
@@ -158,6 +159,41 @@ func (s *seeder) plans(ctx context.Context, creator *identity.Actor, posters []p
 			if _, err := s.Content.AddToShowcase(ctx, creator, prod.ID); err != nil {
 				return fmt.Errorf("showcase %q: %w", prod.Title, err)
 			}
+		}
+	}
+	return nil
+}
+
+// certify has every demo seller pass the courses that gate going live, so
+// that any of them can host a room.
+func (s *seeder) certify(ctx context.Context, posters []poster) error {
+	if s.University == nil {
+		return nil
+	}
+	for _, p := range posters {
+		if err := Certify(ctx, s.University, p.actor, university.CapabilityLive); err != nil {
+			return fmt.Errorf("certify %s: %w", p.seller, err)
+		}
+	}
+	return nil
+}
+
+// Certify has actor read and pass, with the answer key, the Seller
+// University courses that gate capability, as a seller would: for demo
+// accounts and benchmarks. An actor certified already is left alone.
+func Certify(ctx context.Context, u *university.Service, actor *identity.Actor, capability string) error {
+	if u.Require(ctx, actor, capability) == nil {
+		return nil
+	}
+	courses := u.Catalog()
+	for _, c := range courses.Gating(capability) {
+		for _, l := range c.Lessons {
+			if _, err := u.CompleteLesson(ctx, actor, c.ID, l.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := u.TakeQuiz(ctx, actor, c.ID, courses.AnswerKey(c.ID)); err != nil {
+			return fmt.Errorf("course %s: %w", c.ID, err)
 		}
 	}
 	return nil

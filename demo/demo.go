@@ -35,6 +35,7 @@ import (
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/placeholder"
+	"github.com/loopshop/loopshop/university"
 )
 
 // Password is the password of every demo account. It is published (in the
@@ -59,6 +60,9 @@ type Deps struct {
 	Affiliate *affiliate.Service
 	// Live opens the demo's live room; nil: the demo has none.
 	Live *live.Service
+	// University certifies the demo sellers in the courses that gate
+	// going live; nil: they are not (and need not be, without it).
+	University *university.Service
 	// Directory finds existing accounts by e-mail without a password
 	// check; sqlstore.IdentityStore is one.
 	Directory Directory
@@ -267,6 +271,9 @@ func (s *seeder) seed(ctx context.Context, items []item) error {
 		return err
 	}
 	if err := s.plans(ctx, actors[1], posters); err != nil {
+		return err
+	}
+	if err := s.certify(ctx, posters); err != nil {
 		return err
 	}
 	return s.liveRoom(ctx, posters)

@@ -17,6 +17,7 @@ import (
 	"github.com/loopshop/loopshop/linkpolicy"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/university"
 )
 
 // ErrChanged is the store's answer when a room is no longer in the status
@@ -47,8 +48,21 @@ type Service struct {
 	markets  *market.Set
 	viewers  *Viewers
 	touches  Touches
+	training Training
 	now      func() time.Time
 }
+
+// Training tells whether an account has passed the Seller University
+// courses a capability needs (university.Service).
+type Training interface {
+	// Require is nil if the actor may use the capability, or an error
+	// that names the course to take.
+	Require(ctx context.Context, actor *identity.Actor, capability string) error
+}
+
+// SetTraining gates going live on the courses training requires; without
+// it, any host may go live.
+func (s *Service) SetTraining(t Training) { s.training = t }
 
 // Touches records buyers' taps for attribution (content.Store is one).
 type Touches interface {
@@ -278,6 +292,12 @@ func (s *Service) move(ctx context.Context, actor *identity.Actor, id, from, to 
 	}
 	if r.Status != from {
 		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room is %s; only a %s room can go %s", r.Status, from, to)
+	}
+	if to == Live && s.training != nil {
+		// The host going live must have passed the courses that gate it.
+		if err := s.training.Require(ctx, actor, university.CapabilityLive); err != nil {
+			return nil, err
+		}
 	}
 	now := s.now()
 	r.Status = to

@@ -33,6 +33,7 @@ import (
 	"github.com/loopshop/loopshop/shipping"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/ui"
+	"github.com/loopshop/loopshop/university"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -71,10 +72,12 @@ type Main struct {
 	// Affiliate holds the plans creators earn by.
 	Affiliate *affiliate.Service
 	// Live hosts live rooms.
-	Live    *live.Service
-	liveHub *sqlstore.NotifyHub
-	Media   *media.Local
-	Server  *server.Server
+	Live *live.Service
+	// University holds Seller University's courses and certificates.
+	University *university.Service
+	liveHub    *sqlstore.NotifyHub
+	Media      *media.Local
+	Server     *server.Server
 	// Jobs runs the background jobs of every region while the server runs.
 	Jobs *jobs.Runner
 
@@ -231,6 +234,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Live = live.NewService(sqlstore.NewLiveStore(m.Router), m.liveHub, m.Content, sqlstore.NewCatalogStore(m.Router), markets)
 	m.Live.SetLinkPolicy(links)
 	m.Live.SetTouches(sqlstore.NewContentStore(m.Router))
+	// Going live needs the courses that gate it passed.
+	m.University = university.NewService(sqlstore.NewUniversityStore(m.Router), university.Courses())
+	m.Live.SetTraining(m.University)
 	m.Orders.SetFlash(m.Live)
 	m.Orders.SetCoupons(m.Live)
 
@@ -255,10 +261,10 @@ func (m *Main) Run(ctx context.Context) error {
 	payouts := payout.NewService(sqlstore.NewLedgerStore(m.Router), markets)
 	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders,
 		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payouts, SessionTTL: m.Config.Limits.SessionTTL.Duration,
-		Content: m.Content, Affiliate: m.Affiliate, Live: m.Live, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
+		Content: m.Content, Affiliate: m.Affiliate, Live: m.Live, University: m.University, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
 	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Live: m.Live, Affiliate: m.Affiliate, Payouts: payouts, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
-		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Affiliate: m.Affiliate, Live: m.Live, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
+		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Affiliate: m.Affiliate, Live: m.Live, University: m.University, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"testing"
 	"time"
@@ -11,11 +12,21 @@ import (
 
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/university"
 )
 
 // Two servers over one PostgreSQL share a live room: a viewer connected
 // to the second server's WebSocket sees the room's state, then the pin and
 // the chat the host makes through the first, with contacts redacted.
+// answersJSON is the request that passes a course's quiz.
+func answersJSON(t *testing.T, courseID string) string {
+	b, err := json.Marshal(map[string]any{"answers": university.Courses().AnswerKey(courseID)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 func TestLiveRoomAcrossServers(t *testing.T) {
 	t.Parallel()
 	cfg := sqltest.Config(t, sqlstore.Postgres)
@@ -41,6 +52,12 @@ func TestLiveRoomAcrossServers(t *testing.T) {
 		{name: "the seller sets up a room", method: "POST", path: "/api/v1/live-rooms", as: "seller",
 			body: `{"shop_id": "{shop}", "title": "Glow hour", "stream_url": "https://media.example.com/glow.m3u8", "products": ["{product}"]}`, status: 201,
 			check: all(save("room", "id"), field("status", "SCHEDULED"), valueAt("bag.0.product_id", "{product}"))},
+		{name: "going live needs the closed-loop course", method: "POST", path: "/api/v1/live-rooms/{room}/start", as: "seller", status: 403,
+			check: field("field", "course")},
+		{name: "the seller reads a lesson", method: "PUT", path: "/api/v1/me/university/closed-loop/lessons/why", as: "seller", status: 200,
+			check: valueAt("lessons_done.0", "why")},
+		{name: "and passes the quiz", method: "POST", path: "/api/v1/university/courses/closed-loop/attempts", as: "seller",
+			body: answersJSON(t, "closed-loop"), status: 201, check: all(valueAt("passed", "true"), valueAt("score_percent", "100"))},
 		{name: "the host goes live", method: "POST", path: "/api/v1/live-rooms/{room}/start", as: "seller", status: 200, check: field("status", "LIVE")},
 		{name: "the market lists it", method: "GET", path: "/api/v1/markets/gb/live-rooms", status: 200, check: valueAt("items.0.id", "{room}")},
 	})
