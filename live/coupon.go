@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/loopshop/loopshop"
@@ -30,6 +31,17 @@ type Coupon struct {
 	CreatedAt time.Time   `json:"created_at"`
 }
 
+// ClaimedCoupon is a coupon a buyer claimed, with the name of the shop it
+// takes money off, for the buyer to choose it at checkout.
+type ClaimedCoupon struct {
+	Coupon
+	ShopName string `json:"shop_name"`
+}
+
+// MaxClaimed is the most claimed coupons a buyer is offered at checkout:
+// those expiring soonest.
+const MaxClaimed = 50
+
 // NewCoupon is a coupon as the host hands it out.
 type NewCoupon struct {
 	AmountOff int64 `json:"amount_off"` // minor units
@@ -50,6 +62,9 @@ type CouponStore interface {
 	// Unused reports whether the buyer claimed the coupon and has not
 	// used it on an order.
 	Unused(ctx context.Context, couponID, buyerID string) (bool, error)
+	// ClaimedCoupons lists the coupons of a market that the buyer claimed
+	// and has not used, expiring after now, soonest to expire first.
+	ClaimedCoupons(ctx context.Context, market, buyerID string, now time.Time, limit int) ([]*ClaimedCoupon, error)
 }
 
 // StartCoupon hands a coupon out to the room's viewers (the host of a
@@ -106,6 +121,20 @@ func (s *Service) ClaimCoupon(ctx context.Context, actor *identity.Actor, coupon
 		return nil, err
 	}
 	return s.store.Coupon(ctx, c.ID)
+}
+
+// ClaimedCoupons lists the coupons the actor claimed in the actor's market
+// and may still use (unused and unexpired), soonest to expire first, for
+// checkout to offer them.
+func (s *Service) ClaimedCoupons(ctx context.Context, actor *identity.Actor) ([]*ClaimedCoupon, error) {
+	if actor == nil || actor.AccountID == "" {
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to see your coupons")
+	}
+	cs, err := s.store.ClaimedCoupons(ctx, actor.Market, actor.AccountID, s.now(), MaxClaimed)
+	if err != nil {
+		return nil, fmt.Errorf("claimed coupons: %w", err)
+	}
+	return cs, nil
 }
 
 // CouponOffer is what checkout needs of a coupon the buyer claimed and has

@@ -3,10 +3,12 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/payment"
@@ -83,8 +85,10 @@ type checkoutPage struct {
 	Field  string
 	Market string
 	// Flash and FlashSKU make the checkout a live room's flash deal;
-	// Coupon is a live room's coupon to use.
+	// Coupon is the live room's coupon chosen, one of Coupons, the coupons
+	// the buyer claimed and may use.
 	Flash, FlashSKU, Coupon string
+	Coupons                 []*live.ClaimedCoupon
 }
 
 type checkoutForm struct {
@@ -104,6 +108,16 @@ func (u *UI) checkoutPage(r *http.Request) (*checkoutPage, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if u.Live != nil {
+		if p.Coupons, err = u.Live.ClaimedCoupons(r.Context(), actor); err != nil {
+			return nil, err
+		}
+	}
+	// A coupon that is not the buyer's to use (used meanwhile, or never
+	// claimed) is not chosen: the page offers "No coupon" instead.
+	if !slices.ContainsFunc(p.Coupons, func(c *live.ClaimedCoupon) bool { return c.ID == p.Coupon }) {
+		p.Coupon = ""
 	}
 	mkt := u.marketOf(actor.Market)
 	p.Locale, p.Key, p.Market, p.Form = mkt.Locale, loopshop.RandomToken(16), mkt.Code, checkoutForm{Name: actor.DisplayName, Method: payment.MethodCard}

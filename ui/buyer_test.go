@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/live"
+	"github.com/loopshop/loopshop/page"
 )
 
 func TestBuyerChecksOut(t *testing.T) {
@@ -80,4 +82,72 @@ func checkoutForm(t *testing.T, b *browser) url.Values {
 	}
 	return url.Values{"key": {m[1]}, "name": {"Grace Hopper"}, "line1": {"1 Navy Way"}, "city": {"Leeds"}, "postal_code": {"LS1 1AA"},
 		"method": {"card"}, "number": {"4242 4242 4242 4242"}, "exp": {"12/30"}, "cvc": {"123"}}
+}
+
+// A buyer who claimed a live room's coupon finds it offered at checkout,
+// chosen when the link names it; the coupon's refusal (too little spent)
+// is shown next to it, and once used it is offered no more.
+func TestCheckoutOffersClaimedCoupons(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.orders.SetCoupons(e.rooms)
+	ctx := context.Background()
+	buyer := e.seller(ctx, "GB", "ada@example.com")
+	five := int64(5)
+	if _, err := e.cat.AdjustStock(ctx, e.gbOwner, catalog.AdjustStock{SKUID: e.mug.SKUs[0].ID, SetAvailable: &five, Reason: catalog.ReasonCount}); err != nil {
+		t.Fatal(err)
+	}
+	room, err := e.rooms.CreateRoom(ctx, e.gbOwner, live.NewRoom{ShopID: e.gbShop.ID, Title: "Mug morning", StreamURL: "https://media.example.com/live/mugs.m3u8",
+		Products: []string{e.mug.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.rooms.Start(ctx, e.gbOwner, room.ID); err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.rooms.StartCoupon(ctx, e.gbOwner, room.ID, live.NewCoupon{AmountOff: 200, MinSpend: 2000, Quantity: 10, Hours: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.signedIn(t, "ada@example.com")
+	wantStatus(t, b.post("/cart/items", url.Values{"product_id": {e.mug.ID}, "sku_id": {e.mug.SKUs[0].ID}, "quantity": {"1"}}), http.StatusSeeOther)
+	// Nothing claimed, nothing offered, whatever the link says.
+	wantBody(t, b.get("/checkout?coupon="+c.ID), []string{"Pay £"}, []string{"Your coupons from live rooms", `name="coupon"`})
+
+	if _, err := e.rooms.ClaimCoupon(ctx, buyer, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	offer := "£2.00 off</strong> orders of £20.00 or more, from Hearth Test Shop, until " + c.ExpiresAt.Format("2 Jan 2006 15:04 UTC")
+	wantBody(t, b.get("/checkout"), []string{"Your coupons from live rooms", offer, `value="` + c.ID + `">`, `value="" checked> No coupon`}, nil)
+	wantBody(t, b.get("/checkout?coupon="+c.ID), []string{`value="` + c.ID + `" checked>`, `value=""> No coupon`}, nil)
+
+	// One mug, £12.99, is short of the coupon's £20.00.
+	form := checkoutForm(t, b)
+	form.Set("coupon", c.ID)
+	r := b.post("/checkout", form)
+	wantStatus(t, r, http.StatusConflict)
+	wantBody(t, r, []string{`class="prices coupons invalid" aria-describedby="coupon-error"`, `<p class="field-error" id="coupon-error">The coupon needs GBP 20.00 spent`,
+		`value="` + c.ID + `" checked>`}, nil)
+
+	wantStatus(t, b.post("/cart/items", url.Values{"product_id": {e.mug.ID}, "sku_id": {e.mug.SKUs[0].ID}, "quantity": {"2"}}), http.StatusSeeOther)
+	form = checkoutForm(t, b)
+	form.Set("coupon", c.ID)
+	wantStatus(t, b.post("/checkout", form), http.StatusSeeOther)
+	pg, err := e.orders.BuyerOrders(ctx, buyer, page.Request{Limit: 1})
+	if err != nil || len(pg.Items) != 1 {
+		t.Fatalf("the buyer's orders: %v", err)
+	}
+	if o := pg.Items[0]; o.CouponID != c.ID || o.Discount.Amount != 200 || o.Subtotal.Amount != 2598 {
+		t.Errorf("order %+v; want £2.00 off the two mugs' £25.98", o)
+	}
+
+	// Used, the coupon is offered no more; sent again, it is refused
+	// next to where it would be.
+	wantStatus(t, b.post("/cart/items", url.Values{"product_id": {e.mug.ID}, "sku_id": {e.mug.SKUs[0].ID}, "quantity": {"2"}}), http.StatusSeeOther)
+	wantBody(t, b.get("/checkout?coupon="+c.ID), []string{"Pay £"}, []string{"Your coupons from live rooms", c.ID})
+	form = checkoutForm(t, b)
+	form.Set("coupon", c.ID)
+	r = b.post("/checkout", form)
+	wantStatus(t, r, http.StatusBadRequest)
+	wantBody(t, r, []string{`id="coupon-error">You have no unused coupon ` + c.ID, `value="" checked> No coupon`}, nil)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -334,6 +335,164 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 		a, err := m.Live.Analytics(bg, host, room.ID)
 		if err != nil || a.Orders != 1 || a.GMV.Amount != prod.SKUs[0].Price.Amount/2 {
 			t.Errorf("room analytics %+v %v; want the deal's one order", a, err)
+		}
+	})
+
+	// The demo's live room, on a phone, with the host at a desktop: the
+	// host hands coupons out from the host's page, the viewer claims one
+	// as it arrives, buys a product of the room's bag, and picks the
+	// coupon at checkout; the order has the coupon's discount.
+	t.Run("live coupon", func(t *testing.T) {
+		bg := context.Background()
+		// A buyer of its own, so that no coupon, bag or order of the other
+		// subtests is in the way.
+		const email = "coupons@demo.loopshop.test"
+		if _, err := m.Identity.SignUp(bg, identity.SignUp{Market: "GB", Email: email, Password: demo.Password, DisplayName: "Casey Coupon"}); err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := m.Identity.Login(bg, email, demo.Password, identity.SessionAPI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buyer, err := m.Identity.Authenticate(bg, tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab := func() context.Context {
+			ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext()) // cookies of its own
+			t.Cleanup(cancel)
+			if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+				t.Fatal(err)
+			}
+			return ctx
+		}
+		viewer, host := tab(), tab()
+		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+		shot := func(name string) chromedp.Action[chromedp.Void] {
+			return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+				if err != nil {
+					return err
+				}
+				return os.WriteFile(filepath.Join(shots, "coupon-"+name+".png"), png, 0o644)
+			})
+		}
+		step := func(ctx context.Context, name string, actions ...chromedp.Action[chromedp.Void]) {
+			t.Helper()
+			sctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			if err := chromedp.Do(sctx, actions...); err != nil {
+				_ = chromedp.Do(ctx, shot("failed"))
+				t.Fatalf("%s: %v (screenshots in %s)", name, err, shots)
+			}
+		}
+		signIn := func(account, next string) chromedp.Action[chromedp.Void] {
+			return chromedp.Steps(
+				chromedp.Navigate(base+"/login?next="+url.QueryEscape(next)),
+				chromedp.WaitVisible(css(`input[name=email]`)),
+				chromedp.SendKeys(css(`input[name=email]`), account),
+				chromedp.SendKeys(css(`input[name=password]`), demo.Password),
+				chromedp.Submit(css(`form[action="/login"]`)),
+			)
+		}
+
+		step(viewer, "sign in and open the room from the feed",
+			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait),
+			signIn(email, "/"),
+			chromedp.WaitVisible(css(`.live-now-chip`)),
+			chromedp.Click(css(`.live-now-chip`)),
+			chromedp.WaitVisible(css(`.live-room[data-connected]`)),
+		)
+		roomID, err := chromedp.Run(viewer, chromedp.AttributeValue(css(`.live-room`), "data-room"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		room, err := m.Live.Room(bg, roomID.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shop, err := m.Catalog.Shop(bg, room.ShopID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A product of the bag that alone meets the coupon's £10.00.
+		var product string
+		for _, a := range room.Bag {
+			if a.Available && a.Price.Amount >= 1000 {
+				product = a.ProductID
+				break
+			}
+		}
+		if product == "" {
+			t.Fatalf("the demo room's bag %+v has no product on sale at £10.00 or more, which the coupon needs spent", room.Bag)
+		}
+
+		step(host, "the host hands coupons out",
+			chromedp.EmulateViewport(1280, 860),
+			signIn("beauty.gb@demo.loopshop.test", "/live/"+room.ID+"/host"),
+			chromedp.WaitVisible(css(`form[action$="/host/coupon"]`)),
+			chromedp.SetValue(css(`form[action$="/host/coupon"] input[name=amount_off]`), "2.00"),
+			chromedp.SetValue(css(`form[action$="/host/coupon"] input[name=min_spend]`), "10.00"),
+			chromedp.SetValue(css(`form[action$="/host/coupon"] input[name=quantity]`), "5"),
+			chromedp.SetValue(css(`form[action$="/host/coupon"] input[name=hours]`), "24"),
+			chromedp.Submit(css(`form[action$="/host/coupon"]`)),
+			chromedp.WaitVisible(css(`p.notice[role=status]`)),
+			shot("1-host"),
+		)
+		step(viewer, "the coupon arrives, and the viewer claims it",
+			chromedp.WaitVisible(css(`[data-coupon]`)),
+			chromedp.Click(css(`[data-coupon-claim]`)),
+			chromedp.Poll[chromedp.Void](`document.querySelector('[data-coupon-claim]').textContent.includes('waiting at checkout')`, chromedp.WithPollingTimeout(20*time.Second)),
+			shot("2-claimed"),
+		)
+		card, err := chromedp.Run(viewer, chromedp.Text(css(`[data-coupon]`)))
+		if err != nil || !strings.Contains(card, "£2.00 off orders of £10.00 or more") {
+			t.Errorf("the coupon card says %q (%v); want £2.00 off orders of £10.00 or more", card, err)
+		}
+		claimed, err := m.Live.ClaimedCoupons(bg, buyer)
+		if err != nil || len(claimed) != 1 || claimed[0].AmountOff.Amount != 200 || claimed[0].MinSpend.Amount != 1000 || claimed[0].RoomID != room.ID {
+			t.Fatalf("the buyer's coupons %+v %v; want the room's £2.00 off £10.00", claimed, err)
+		}
+		coupon := claimed[0]
+
+		step(viewer, "open a product of the bag and add it to the bag",
+			chromedp.Click(css(`.anchors a.anchor[href$="/`+product+`"]`)),
+			chromedp.WaitVisible(css(`.product-title`)),
+			chromedp.Click(css(`form.buy button[type=submit]`)),
+			chromedp.WaitVisible(css(`a[href="/checkout"]`)),
+			chromedp.Click(css(`a[href="/checkout"]`)),
+			chromedp.WaitVisible(css(`form.checkout-form`)),
+		)
+		offer, err := chromedp.Run(viewer, chromedp.Text(css(`fieldset.coupons`)))
+		if err != nil || !strings.Contains(offer, "£2.00 off orders of £10.00 or more, from "+shop.Name) {
+			t.Errorf("checkout offers %q (%v); want the claimed coupon, from %s", offer, err, shop.Name)
+		}
+		radio := css(`input[name=coupon][value="` + coupon.ID + `"]`)
+		step(viewer, "pick the coupon and pay",
+			chromedp.Click(radio),
+			chromedp.SetValue(css(`input[name=line1]`), "1 High Street"),
+			chromedp.SetValue(css(`input[name=city]`), "London"),
+			chromedp.SetValue(css(`input[name=postal_code]`), "N1 1AA"),
+			chromedp.SetValue(css(`input[name=number]`), "4242 4242 4242 4242"),
+			chromedp.SetValue(css(`input[name=exp]`), "12/39"),
+			chromedp.SetValue(css(`input[name=cvc]`), "123"),
+			chromedp.Poll[chromedp.Void](`document.querySelector('input[name=coupon][value="`+coupon.ID+`"]').checked`, chromedp.WithPollingTimeout(5*time.Second)),
+			shot("3-checkout"),
+			chromedp.Submit(css(`form.checkout-form`)),
+			chromedp.WaitVisible(css(`p.notice[role=status]`)),
+			shot("4-ordered"),
+		)
+
+		pg, err := m.Orders.BuyerOrders(bg, buyer, page.Request{Limit: 10})
+		if err != nil || len(pg.Items) != 1 {
+			t.Fatalf("the buyer's orders %+v %v; want the one just placed", pg, err)
+		}
+		o := pg.Items[0]
+		if o.CouponID != coupon.ID || o.Discount.Amount != 200 || o.Subtotal.Amount < 1000 || o.Total.Amount != o.Subtotal.Amount-200+o.ShippingFee.Amount {
+			t.Errorf("order %+v; want £2.00 off its subtotal with coupon %s", o, coupon.ID)
+		}
+		if left, err := m.Live.ClaimedCoupons(bg, buyer); err != nil || len(left) != 0 {
+			t.Errorf("the buyer's coupons after the order %+v %v; want none, the coupon used", left, err)
 		}
 	})
 }

@@ -20,7 +20,8 @@
   function pin(p) {
     var el = $("[data-pinned]");
     if (!p) { el.hidden = true; return; }
-    el.href = "/products/" + encodeURIComponent(p.product_id);
+    // Through the room's tap, so that the order is credited to the room.
+    el.href = "/live/" + encodeURIComponent(room.getAttribute("data-room")) + "/t/" + encodeURIComponent(p.product_id);
     $("[data-pinned-title]").textContent = p.title;
     $("[data-pinned-price]").textContent = price(p.price);
     var img = $("[data-pinned-img]");
@@ -57,7 +58,8 @@
       btn.disabled = true;
       fetch("/api/v1/coupons/" + encodeURIComponent(c.id) + "/claim", { method: "POST", credentials: "same-origin" })
         .then(function (r) {
-          if (r.ok) { btn.textContent = "Claimed: code " + c.id; return; }
+          // Checkout lists the buyer's claimed coupons: no code to copy.
+          if (r.ok) { btn.textContent = "Claimed: it's waiting at checkout"; return; }
           if (r.status === 401) { location.href = "/login?next=" + encodeURIComponent(location.pathname); return; }
           btn.textContent = "All claimed";
         });
