@@ -58,11 +58,23 @@ type Training interface {
 	// Require is nil if the actor may use the capability, or an error
 	// that names the course to take.
 	Require(ctx context.Context, actor *identity.Actor, capability string) error
+	// Missing returns the first course the actor must still pass for
+	// the capability, or nil.
+	Missing(ctx context.Context, actor *identity.Actor, capability string) (*university.Course, error)
 }
 
 // SetTraining gates going live on the courses training requires; without
 // it, any host may go live.
 func (s *Service) SetTraining(t Training) { s.training = t }
+
+// CourseToGoLive returns the course the actor must pass before going
+// live, or nil if it may go live.
+func (s *Service) CourseToGoLive(ctx context.Context, actor *identity.Actor) (*university.Course, error) {
+	if s.training == nil {
+		return nil, nil
+	}
+	return s.training.Missing(ctx, actor, university.CapabilityLive)
+}
 
 // Touches records buyers' taps for attribution (content.Store is one).
 type Touches interface {

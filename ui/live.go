@@ -11,6 +11,7 @@ import (
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/server"
+	"github.com/loopshop/loopshop/university"
 )
 
 func (u *UI) registerLive(srv *server.Server) {
@@ -74,6 +75,9 @@ type liveHostPage struct {
 	Notice    string
 	Error     string
 	Locale    string
+	// Course is the Seller University course the host must pass before
+	// going live, if any.
+	Course *university.Course
 }
 
 type hostSKU struct {
@@ -103,6 +107,11 @@ func (u *UI) renderLiveHost(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	p := liveHostPage{Room: room, Analytics: a, Notice: notice, Error: problem, Locale: mkt.Locale}
+	if room.Status == live.Scheduled {
+		if p.Course, err = u.Live.CourseToGoLive(ctx, actor); err != nil {
+			return err
+		}
+	}
 	for _, b := range room.Bag {
 		prod, err := u.Catalog.Product(ctx, actor, b.ProductID)
 		if err != nil {
@@ -180,6 +189,10 @@ func (u *UI) handleLiveHostAction(w http.ResponseWriter, r *http.Request) error 
 		switch loopshop.ErrorCode(err) {
 		case loopshop.EINVALID, loopshop.ECONFLICT:
 			return u.renderLiveHost(w, r, server.StatusOf(err), "", sentence(loopshop.ErrorMessage(err)))
+		case loopshop.EFORBIDDEN:
+			if loopshop.ErrorField(err) == "course" { // the page says which course
+				return u.renderLiveHost(w, r, server.StatusOf(err), "", "")
+			}
 		}
 		return err
 	}

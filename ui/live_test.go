@@ -9,9 +9,10 @@ import (
 	"time"
 )
 
-// A seller sets up a live room in Seller Center and hosts it: goes live,
-// pins a product and starts a flash sale; viewers see the room's page.
-// Where live commerce is off, the room is refused with the reason.
+// A seller sets up a live room in Seller Center and hosts it: passes the
+// course going live needs, goes live, pins a product and starts a flash
+// sale; viewers see the room's page. Where live commerce is off, the room
+// is refused with the reason.
 func TestSellerHostsLiveRoom(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -30,7 +31,13 @@ func TestSellerHostsLiveRoom(t *testing.T) {
 	if m == nil {
 		t.Fatalf("set up redirects to %q; want the host's page", host)
 	}
-	wantBody(t, b.get(host), []string{"Mug morning", "SCHEDULED", "Go live"}, nil)
+	e.rooms.SetTraining(e.univ)
+	wantBody(t, b.get(host), []string{"Mug morning", "SCHEDULED", "Going live needs the Seller University course", `href="/university/closed-loop"`}, []string{"Go live</button>"})
+	r = b.post(host+"/start", nil)
+	wantStatus(t, r, http.StatusForbidden)
+	wantBody(t, r, []string{"Keeping the loop closed", "Take the course"}, nil)
+	_, _ = passQuiz(t, b, "closed-loop", e.univ.Catalog().AnswerKey("closed-loop"))
+	wantBody(t, b.get(host), []string{"Go live</button>"}, []string{"Going live needs"})
 	r = b.post(host+"/start", nil)
 	wantStatus(t, r, http.StatusSeeOther)
 	wantBody(t, b.get(r.Header.Get("Location")), []string{"You are live.", "Stoneware Mug", "/host/pin", "Start the flash sale"}, nil)

@@ -43,6 +43,7 @@ import (
 	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/shipping"
+	"github.com/loopshop/loopshop/university"
 )
 
 //go:embed templates
@@ -61,6 +62,8 @@ type Deps struct {
 	Content *content.Service
 	// Live serves live rooms' pages; nil hides them.
 	Live *live.Service
+	// University serves Seller University; nil hides it.
+	University *university.Service
 	// Affiliate and Payouts make Creator Center; nil hides it.
 	Affiliate *affiliate.Service
 	Payouts   *payout.Service
@@ -179,6 +182,9 @@ func (u *UI) Register(srv *server.Server) {
 			u.registerCreatorCenter(srv)
 			u.registerSellerAffiliate(srv)
 		}
+	}
+	if u.University != nil {
+		u.registerUniversity(srv)
 	}
 	u.registerSeller(srv)
 	u.registerSellerEdit(srv)

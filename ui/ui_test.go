@@ -33,6 +33,7 @@ import (
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
 	"github.com/loopshop/loopshop/ui"
+	"github.com/loopshop/loopshop/university"
 )
 
 // env is a server with the UI over fresh SQLite databases, holding a GB
@@ -49,6 +50,7 @@ type env struct {
 	content *content.Service
 	aff     *affiliate.Service
 	rooms   *live.Service
+	univ    *university.Service
 	jobs    *jobs.Runner
 	media   media.Store
 	gbShop  *catalog.Shop
@@ -104,10 +106,12 @@ func newEnv(t *testing.T) *env {
 	e.orders.SetCommissions(e.aff)
 	e.rooms = live.NewService(sqlstore.NewLiveStore(e.router), live.NewLocalHub(), e.content, sqlstore.NewCatalogStore(e.router), markets)
 	e.rooms.SetTouches(sqlstore.NewContentStore(e.router))
+	// Going live is not gated here; the tests of the gate turn it on.
+	e.univ = university.NewService(sqlstore.NewUniversityStore(e.router), university.Courses())
 	e.orders.SetFlash(e.rooms)
 	logger := slog.New(slog.NewTextHandler(&e.log, nil))
 	srv := server.New(cfg, server.Deps{Identity: e.ids, Idempotency: sqlstore.NewIdempotencyStore(e.router), Logger: logger})
-	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Content: e.content, Affiliate: e.aff, Live: e.rooms,
+	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Content: e.content, Affiliate: e.aff, Live: e.rooms, University: e.univ,
 		Payouts: payout.NewService(sqlstore.NewLedgerStore(e.router), markets), Orders: e.orders, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
 	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(e.srv.Close)

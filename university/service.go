@@ -182,24 +182,34 @@ func (s *Service) Certificate(ctx context.Context, id string) (*Certificate, err
 // the certificate of every course that gates it, or a forbidden error
 // naming the first course missing and where to take it.
 func (s *Service) Require(ctx context.Context, actor *identity.Actor, capability string) error {
+	c, err := s.Missing(ctx, actor, capability)
+	if err != nil || c == nil {
+		return err
+	}
+	return &loopshop.Error{Code: loopshop.EFORBIDDEN, Field: "course",
+		Message: fmt.Sprintf("%s needs the Seller University course %q: take it at /university/%s (about %d minutes)", what(capability), c.Title, c.ID, c.Minutes)}
+}
+
+// Missing returns the first course gating capability that the actor has
+// not passed, or nil if there is none.
+func (s *Service) Missing(ctx context.Context, actor *identity.Actor, capability string) (*Course, error) {
 	gating := s.catalog.Gating(capability)
 	if len(gating) == 0 {
-		return nil
+		return nil, nil
 	}
 	if actor == nil || actor.AccountID == "" {
-		return loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in first")
+		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in first")
 	}
 	got, err := s.store.Progress(ctx, actor.AccountID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, c := range gating {
 		if p := got[c.ID]; p == nil || p.Certificate == nil {
-			return &loopshop.Error{Code: loopshop.EFORBIDDEN, Field: "course",
-				Message: fmt.Sprintf("%s needs the Seller University course %q: take it at /university/%s (about %d minutes)", what(capability), c.Title, c.ID, c.Minutes)}
+			return c, nil
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 func what(capability string) string {

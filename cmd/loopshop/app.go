@@ -262,7 +262,7 @@ func (m *Main) Run(ctx context.Context) error {
 	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders,
 		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payouts, SessionTTL: m.Config.Limits.SessionTTL.Duration,
 		Content: m.Content, Affiliate: m.Affiliate, Live: m.Live, University: m.University, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
-	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Live: m.Live, Affiliate: m.Affiliate, Payouts: payouts, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
+	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Live: m.Live, University: m.University, Affiliate: m.Affiliate, Payouts: payouts, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
 		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Affiliate: m.Affiliate, Live: m.Live, University: m.University, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
 			return err
