@@ -49,12 +49,22 @@ func (s *Service) Cart(ctx context.Context, actor *identity.Actor) (*Cart, error
 	if items == nil {
 		items = []CartItem{}
 	}
-	return s.priced(ctx, m, items)
+	return s.priced(ctx, m, items, nil)
 }
 
 // Quote prices items for the actor as checkout would charge them, without
 // the cart: a live room's buy-now of a flash deal, say.
 func (s *Service) Quote(ctx context.Context, actor *identity.Actor, items []CartItem) (*Cart, error) {
+	return s.QuoteCoupon(ctx, actor, items, "")
+}
+
+// QuoteCoupon prices items for the actor as checkout would charge them
+// with the live room's coupon couponID (none if empty): Total is what the
+// buyer pays, the coupon taken off. A coupon checkout would refuse (not
+// the buyer's, expired, for another shop, or the order under its minimum
+// spend) is refused the same way, on coupon_id, so that a checkout page
+// can show which coupons the buyer may choose and what each leaves to pay.
+func (s *Service) QuoteCoupon(ctx context.Context, actor *identity.Actor, items []CartItem, couponID string) (*Cart, error) {
 	if actor == nil || actor.AccountID == "" {
 		return nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to buy")
 	}
@@ -65,16 +75,23 @@ func (s *Service) Quote(ctx context.Context, actor *identity.Actor, items []Cart
 	if items, err = normalize(items); err != nil {
 		return nil, err
 	}
-	return s.priced(ctx, m, items)
+	var coupon *CouponOffer
+	if couponID != "" {
+		if coupon, err = s.couponOffer(ctx, m, actor.AccountID, couponID); err != nil {
+			return nil, err
+		}
+	}
+	return s.priced(ctx, m, items, coupon)
 }
 
-func (s *Service) priced(ctx context.Context, m market.Market, items []CartItem) (*Cart, error) {
+// priced prices items as checkout charges them, with the coupon if any.
+func (s *Service) priced(ctx context.Context, m market.Market, items []CartItem, coupon *CouponOffer) (*Cart, error) {
 	c := &Cart{Items: items, Orders: []*Order{}, Total: money.New(0, m.Currency)}
 	if len(items) == 0 {
 		return c, nil
 	}
 	var err error
-	if c.Orders, err = s.quote(ctx, m, items, "", nil); err != nil {
+	if c.Orders, err = s.quote(ctx, m, items, "", coupon); err != nil {
 		return nil, err
 	}
 	for _, o := range c.Orders {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -8,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/live"
+	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/payment"
@@ -86,9 +89,19 @@ type checkoutPage struct {
 	Market string
 	// Flash and FlashSKU make the checkout a live room's flash deal;
 	// Coupon is the live room's coupon chosen, one of Coupons, the coupons
-	// the buyer claimed and may use.
+	// the buyer claimed of the shops in this checkout.
 	Flash, FlashSKU, Coupon string
-	Coupons                 []*live.ClaimedCoupon
+	Coupons                 []*couponOption
+	// Pay is what the buyer pays with the coupon chosen, or without one.
+	Pay money.Money
+}
+
+// couponOption is a claimed coupon as checkout offers it: with what the
+// buyer pays if it is chosen, or why it cannot be (too little spent).
+type couponOption struct {
+	*live.ClaimedCoupon
+	Pay     money.Money
+	Refusal string
 }
 
 type checkoutForm struct {
@@ -98,7 +111,7 @@ type checkoutForm struct {
 
 func (u *UI) checkoutPage(r *http.Request) (*checkoutPage, error) {
 	actor := server.Actor(r)
-	p := &checkoutPage{Flash: r.FormValue("flash"), FlashSKU: r.FormValue("sku"), Coupon: r.FormValue("coupon")}
+	p := &checkoutPage{Flash: r.FormValue("flash"), FlashSKU: r.FormValue("sku")}
 	var err error
 	if item := p.flashItem(); item != nil {
 		// A flash deal bought from a live room: that one item, not the bag.
@@ -109,19 +122,60 @@ func (u *UI) checkoutPage(r *http.Request) (*checkoutPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u.Live != nil {
-		if p.Coupons, err = u.Live.ClaimedCoupons(r.Context(), actor); err != nil {
-			return nil, err
-		}
+	p.Pay = p.Cart.Total
+	if p.Coupons, err = u.couponOptions(r.Context(), actor, p.Cart); err != nil {
+		return nil, err
 	}
-	// A coupon that is not the buyer's to use (used meanwhile, or never
-	// claimed) is not chosen: the page offers "No coupon" instead.
-	if !slices.ContainsFunc(p.Coupons, func(c *live.ClaimedCoupon) bool { return c.ID == p.Coupon }) {
-		p.Coupon = ""
+	// A request naming no coupon at all is a first visit, where the buyer
+	// expects the best coupon applied: the one leaving the least to pay,
+	// if any leaves less than none does (taking a coupon off can cost the
+	// free shipping). A coupon named stays chosen if the buyer may use it,
+	// and so does "No coupon" (an empty one); a coupon not the buyer's to
+	// use (used meanwhile, never claimed, too little spent) gives way to
+	// "No coupon". FormValue has read the query and any posted form into
+	// r.Form.
+	named, chosen := r.Form["coupon"]
+	for _, c := range p.Coupons {
+		switch {
+		case c.Refusal != "":
+		case chosen && c.ID == strings.TrimSpace(named[0]), !chosen && c.Pay.Amount < p.Pay.Amount:
+			p.Coupon, p.Pay = c.ID, c.Pay
+		}
 	}
 	mkt := u.marketOf(actor.Market)
 	p.Locale, p.Key, p.Market, p.Form = mkt.Locale, loopshop.RandomToken(16), mkt.Code, checkoutForm{Name: actor.DisplayName, Method: payment.MethodCard}
 	return p, nil
+}
+
+// couponOptions are the coupons the actor claimed of the shops that have
+// an order in the cart, each quoted on the cart's items as checkout would
+// charge them with it.
+func (u *UI) couponOptions(ctx context.Context, actor *identity.Actor, cart *order.Cart) ([]*couponOption, error) {
+	if u.Live == nil || len(cart.Orders) == 0 {
+		return nil, nil
+	}
+	claimed, err := u.Live.ClaimedCoupons(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	var out []*couponOption
+	for _, c := range claimed {
+		if !slices.ContainsFunc(cart.Orders, func(o *order.Order) bool { return o.ShopID == c.ShopID }) {
+			continue
+		}
+		opt := &couponOption{ClaimedCoupon: c}
+		q, err := u.Orders.QuoteCoupon(ctx, actor, cart.Items, c.ID)
+		switch {
+		case loopshop.ErrorField(err) == "coupon_id":
+			opt.Refusal = sentence(loopshop.ErrorMessage(err))
+		case err != nil:
+			return nil, err
+		default:
+			opt.Pay = q.Total
+		}
+		out = append(out, opt)
+	}
+	return out, nil
 }
 
 // flashItem is the flash deal the checkout is for, if it is for one.

@@ -467,7 +467,34 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 		if err != nil || !strings.Contains(offer, "£2.00 off orders of £10.00 or more, from "+shop.Name) {
 			t.Errorf("checkout offers %q (%v); want the claimed coupon, from %s", offer, err, shop.Name)
 		}
+		// The Pay button says what the card is charged: the coupon chosen
+		// at first if it leaves less to pay, and following the choice.
+		cart, err := m.Orders.Cart(bg, buyer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		quoted, err := m.Orders.QuoteCoupon(bg, buyer, cart.Items, coupon.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		withCoupon, without := "Pay £"+quoted.Total.Decimal(), "Pay £"+cart.Total.Decimal()
+		first := without
+		if quoted.Total.Amount < cart.Total.Amount {
+			first = withCoupon
+		}
+		if got, err := chromedp.Run(viewer, chromedp.Text(css(`[data-pay-button]`))); err != nil || got != first {
+			t.Errorf("checkout's button says %q (%v); want %q", got, err, first)
+		}
+		payButton := func(want string) chromedp.Action[chromedp.Void] {
+			return chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelector('[data-pay-button]').textContent === %q`, want), chromedp.WithPollingTimeout(5*time.Second))
+		}
 		radio := css(`input[name=coupon][value="` + coupon.ID + `"]`)
+		step(viewer, "the Pay button follows the coupon chosen",
+			chromedp.Click(css(`input[name=coupon][value=""]`)),
+			payButton(without),
+			chromedp.Click(radio),
+			payButton(withCoupon),
+		)
 		step(viewer, "pick the coupon and pay",
 			chromedp.Click(radio),
 			chromedp.SetValue(css(`input[name=line1]`), "1 High Street"),
@@ -490,6 +517,9 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 		o := pg.Items[0]
 		if o.CouponID != coupon.ID || o.Discount.Amount != 200 || o.Subtotal.Amount < 1000 || o.Total.Amount != o.Subtotal.Amount-200+o.ShippingFee.Amount {
 			t.Errorf("order %+v; want £2.00 off its subtotal with coupon %s", o, coupon.ID)
+		}
+		if o.Total != quoted.Total {
+			t.Errorf("order total %v; want %v, as the Pay button said", o.Total, quoted.Total)
 		}
 		if left, err := m.Live.ClaimedCoupons(bg, buyer); err != nil || len(left) != 0 {
 			t.Errorf("the buyer's coupons after the order %+v %v; want none, the coupon used", left, err)
