@@ -317,7 +317,7 @@ func (a *API) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
 		case e := <-events:
 			if e.Type == live.EventViewers {
 				// One server's count: tell the viewer the total.
-				e = live.Event{Type: live.EventViewers, RoomID: e.RoomID, At: e.At, Viewers: a.Live.Viewers().Count(room.ID)}
+				e = a.Live.Viewers().Total(e)
 			}
 			b, err := e.JSON()
 			if err != nil {

@@ -23,6 +23,15 @@ type Viewers struct {
 	dirty  map[string]bool                 // rooms whose local count changed
 	others map[string]map[string]seenCount // room → server → count
 	stops  map[string]func()               // room → its subscription's end
+	totals map[string]total                // room → the last total sent to its viewers
+}
+
+// total is the viewers event this server's viewers of a room were last
+// sent, and the server count it answered.
+type total struct {
+	server string
+	at     time.Time
+	e      Event
 }
 
 type seenCount struct {
@@ -40,7 +49,7 @@ type PeakStore interface {
 // NewViewers returns the counter of this server.
 func NewViewers(hub Hub, store PeakStore) *Viewers {
 	return &Viewers{server: loopshop.RandomToken(8), hub: hub, store: store, local: map[string]int{}, dirty: map[string]bool{},
-		others: map[string]map[string]seenCount{}, stops: map[string]func(){}}
+		others: map[string]map[string]seenCount{}, stops: map[string]func(){}, totals: map[string]total{}}
 }
 
 // Join counts a viewer of room on this server; the function it returns
@@ -99,13 +108,33 @@ func (v *Viewers) count(roomID string, now time.Time) int {
 	return n
 }
 
+// Total turns a server's count of a room (an EventViewers from the hub)
+// into what the room's viewers are shown: its viewers over every server.
+// Every viewer connected here gets the same event, counted and encoded
+// once: a room of thousands must not recount and re-encode per viewer.
+func (v *Viewers) Total(e Event) Event {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if t, ok := v.totals[e.RoomID]; ok && t.server == e.Server && t.at.Equal(e.At) {
+		return t.e
+	}
+	v.seen(e) // whichever of the room's subscribers gets e first
+	out := Event{Type: EventViewers, RoomID: e.RoomID, At: e.At, Viewers: v.count(e.RoomID, time.Now()), enc: &encoded{}}
+	v.totals[e.RoomID] = total{server: e.Server, at: e.At, e: out}
+	return out
+}
+
 // Seen records another server's count from an EventViewers.
 func (v *Viewers) Seen(e Event) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.seen(e)
+}
+
+func (v *Viewers) seen(e Event) {
 	if e.Type != EventViewers || e.Server == "" {
 		return
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
 	if v.others[e.RoomID] == nil {
 		v.others[e.RoomID] = map[string]seenCount{}
 	}
@@ -135,6 +164,7 @@ func (v *Viewers) Run(ctx context.Context, interval time.Duration) {
 			}
 			if n == 0 && !v.dirty[room] {
 				delete(v.local, room)
+				delete(v.totals, room)
 			}
 		}
 		clear(v.dirty)

@@ -134,11 +134,18 @@ func (b *bench) live(ctx context.Context) (*benchLive, string, error) {
 		}
 		waitFor(&got, want)
 		mu.Lock()
-		for _, at := range arrivals[i] {
-			latencies = append(latencies, at.Sub(t0))
+		var first, last time.Duration
+		for j, at := range arrivals[i] {
+			d := at.Sub(t0)
+			if j == 0 || d < first {
+				first = d
+			}
+			last = max(last, d)
+			latencies = append(latencies, d)
 		}
 		mu.Unlock()
-		fmt.Fprintf(b.out, "pin %d reached %d of %d viewers\n", i+1, len(arrivals[i]), cfg.viewers)
+		fmt.Fprintf(b.out, "pin %d reached %d of %d viewers, the first after %s, the last after %s\n", i+1, len(arrivals[i]), cfg.viewers,
+			first.Round(100*time.Microsecond), last.Round(100*time.Microsecond))
 		// Unpin for the next round, and let the unpin reach every viewer
 		// first: a host pins a product every few seconds at most, so a pin
 		// is timed in a settled room, not behind the last round's traffic.
