@@ -80,6 +80,44 @@ func browserContext(t *testing.T) context.Context {
 	return ctx
 }
 
+// newTab opens a browser tab with cookies of its own, closed when the
+// test ends.
+func newTab(t *testing.T, bctx context.Context) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// screenshot saves what the tab shows as dir/name.png.
+func screenshot(dir, name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	})
+}
+
+// stepper runs the named steps of a browser scenario, each with a minute
+// to finish; a failed step leaves a screenshot of where the tab was
+// (dir/prefix-failed.png) and ends the test.
+func stepper(t *testing.T, dir, prefix string) func(ctx context.Context, name string, actions ...chromedp.Action[chromedp.Void]) {
+	return func(ctx context.Context, name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			_ = chromedp.Do(ctx, screenshot(dir, prefix+"-failed"))
+			t.Fatalf("%s: %v (screenshots in %s)", name, err, dir)
+		}
+	}
+}
+
 // A buyer opens the demo on a phone and on a desktop, scrolls the feed to
 // the second video, taps its product anchor, buys it by test card and sees
 // the order; the order is credited to the video. Screenshots of every step
@@ -109,20 +147,8 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 		{"desktop", 1280, 860, false},
 	} {
 		t.Run(vp.name, func(t *testing.T) {
-			ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext()) // a tab with cookies of its own
-			defer cancel()
-			if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-				t.Fatal(err)
-			}
-			shot := func(name string) chromedp.Action[chromedp.Void] {
-				return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-					png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-					if err != nil {
-						return err
-					}
-					return os.WriteFile(filepath.Join(shots, fmt.Sprintf("%s-%s.png", vp.name, name)), png, 0o644)
-				})
-			}
+			ctx := newTab(t, bctx)
+			shot := func(name string) chromedp.Action[chromedp.Void] { return screenshot(shots, vp.name+"-"+name) }
 			emulate := chromedp.EmulateViewport(vp.width, vp.height)
 			if vp.mobile {
 				emulate = chromedp.EmulateViewport(vp.width, vp.height, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait)
@@ -244,29 +270,13 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 	// The demo's live room, on a phone: the viewer joins from the feed,
 	// sees the host's pin and flash deal arrive, chats, and buys the deal.
 	t.Run("live", func(t *testing.T) {
-		ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
-		defer cancel()
-		if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-			t.Fatal(err)
-		}
+		ctx := newTab(t, bctx)
 		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-		shot := func(name string) chromedp.Action[chromedp.Void] {
-			return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-				if err != nil {
-					return err
-				}
-				return os.WriteFile(filepath.Join(shots, "live-"+name+".png"), png, 0o644)
-			})
-		}
+		shot := func(name string) chromedp.Action[chromedp.Void] { return screenshot(shots, "live-"+name) }
+		inTab := stepper(t, shots, "live")
 		step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
-			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			defer cancel()
-			if err := chromedp.Do(sctx, actions...); err != nil {
-				_ = chromedp.Do(ctx, shot("failed"))
-				t.Fatalf("%s: %v (screenshots in %s)", name, err, shots)
-			}
+			inTab(ctx, name, actions...)
 		}
 		bg := context.Background()
 		tok, _, err := m.Identity.Login(bg, "beauty.gb@demo.loopshop.test", demo.Password, identity.SessionAPI)
@@ -358,34 +368,10 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tab := func() context.Context {
-			ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext()) // cookies of its own
-			t.Cleanup(cancel)
-			if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-				t.Fatal(err)
-			}
-			return ctx
-		}
-		viewer, host := tab(), tab()
+		viewer, host := newTab(t, bctx), newTab(t, bctx)
 		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-		shot := func(name string) chromedp.Action[chromedp.Void] {
-			return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-				png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-				if err != nil {
-					return err
-				}
-				return os.WriteFile(filepath.Join(shots, "coupon-"+name+".png"), png, 0o644)
-			})
-		}
-		step := func(ctx context.Context, name string, actions ...chromedp.Action[chromedp.Void]) {
-			t.Helper()
-			sctx, cancel := context.WithTimeout(ctx, time.Minute)
-			defer cancel()
-			if err := chromedp.Do(sctx, actions...); err != nil {
-				_ = chromedp.Do(ctx, shot("failed"))
-				t.Fatalf("%s: %v (screenshots in %s)", name, err, shots)
-			}
-		}
+		shot := func(name string) chromedp.Action[chromedp.Void] { return screenshot(shots, "coupon-"+name) }
+		step := stepper(t, shots, "coupon")
 		signIn := func(account, next string) chromedp.Action[chromedp.Void] {
 			return chromedp.Steps(
 				chromedp.Navigate(base+"/login?next="+url.QueryEscape(next)),
