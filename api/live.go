@@ -10,6 +10,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/live"
@@ -27,12 +28,16 @@ func (a *API) liveRoutes() []server.Route {
 			Request: live.NewRoom{}, Response: live.Room{}, Status: http.StatusCreated, Handler: a.handleCreateRoom},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}", Tag: "live", Summary: "A live room with its shopping bag and pinned product.",
 			Response: live.Room{}, Handler: a.handleRoom},
-		{Method: "GET", Path: "/api/v1/markets/{market}/live-rooms", Tag: "live", Summary: "The market's rooms that are live now, newest first.",
-			Response: RoomList{}, Handler: a.handleLiveNow},
+		{Method: "GET", Path: "/api/v1/markets/{market}/live-rooms", Tag: "live", Summary: "The market's rooms that are live now, or with status=REPLAY those with a replay, newest first.",
+			Query: map[string]string{"status": "LIVE (the default) or REPLAY"}, Response: RoomList{}, Handler: a.handleLiveNow},
 		{Method: "POST", Path: "/api/v1/live-rooms/{id}/start", Tag: "live", Auth: server.Required, Summary: "Go live (the host).",
 			Response: live.Room{}, Handler: a.roomAction((*live.Service).Start)},
 		{Method: "POST", Path: "/api/v1/live-rooms/{id}/end", Tag: "live", Auth: server.Required, Summary: "End the broadcast (the host).",
 			Response: live.Room{}, Handler: a.roomAction((*live.Service).End)},
+		{Method: "PUT", Path: "/api/v1/live-rooms/{id}/replay", Tag: "live", Auth: server.Required,
+			Summary: "Publish an ended room's replay, or change it (the host): the recording's HLS playlist (url) or one of your videos (video_id). " +
+				"The room becomes REPLAY: viewers watch it with its bag, still for sale.",
+			Request: live.NewReplay{}, Response: live.Room{}, Handler: a.handleReplay},
 		{Method: "PUT", Path: "/api/v1/live-rooms/{id}/bag", Tag: "live", Auth: server.Required,
 			Summary: "Replace the room's shopping bag (the host): the host's own live products, or for a creator those of plans it joined.",
 			Request: Bag{}, Response: live.Room{}, Handler: a.handleSetBag},
@@ -124,11 +129,31 @@ func (a *API) handleRoom(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) handleLiveNow(w http.ResponseWriter, r *http.Request) error {
-	rooms, err := a.Live.LiveNow(r.Context(), strings.ToUpper(r.PathValue("market")))
+	list := a.Live.LiveNow
+	switch s := strings.ToUpper(r.URL.Query().Get("status")); s {
+	case "", live.Live:
+	case live.Replay:
+		list = a.Live.Replays
+	default:
+		return loopshop.Invalid("status", "list LIVE or REPLAY rooms; %q is neither", s)
+	}
+	rooms, err := list(r.Context(), strings.ToUpper(r.PathValue("market")))
 	if err != nil {
 		return err
 	}
 	return server.JSON(w, http.StatusOK, RoomList{Items: nonNil(rooms)})
+}
+
+func (a *API) handleReplay(w http.ResponseWriter, r *http.Request) error {
+	var in live.NewReplay
+	if err := server.Decode(r, &in); err != nil {
+		return err
+	}
+	room, err := a.Live.PublishReplay(r.Context(), server.Actor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, room)
 }
 
 func (a *API) roomAction(act func(*live.Service, context.Context, *identity.Actor, string) (*live.Room, error)) server.HandlerFunc {

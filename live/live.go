@@ -24,6 +24,8 @@ const (
 	Scheduled = "SCHEDULED"
 	Live      = "LIVE"
 	Ended     = "ENDED"
+	// Replay is an ended room whose host published its replay.
+	Replay = "REPLAY"
 )
 
 // Limits.
@@ -53,6 +55,10 @@ type Room struct {
 	Bag         []content.Anchor `json:"bag"`
 	Pinned      string           `json:"pinned_product_id,omitempty"`
 	CreatedAt   time.Time        `json:"created_at"`
+	// ReplayURL (an HLS playlist) or ReplayVideoID (a posted video of the
+	// host's) is what a REPLAY room plays.
+	ReplayURL     string `json:"replay_url,omitempty"`
+	ReplayVideoID string `json:"replay_video_id,omitempty"`
 }
 
 // Host returns the ID of who hosts the room: its shop or its creator.
@@ -168,6 +174,9 @@ type Store interface {
 	SetStatus(ctx context.Context, r *Room, from string) error
 	SetBag(ctx context.Context, roomID string, productIDs []string) error
 	SetPinned(ctx context.Context, roomID, productID string) error
+	// SetReplay sets an ended room's replay; ErrChanged if the room has
+	// not ended.
+	SetReplay(ctx context.Context, roomID, url, videoID string) error
 	// RoomsOf lists a market's rooms of a status, newest first.
 	RoomsOf(ctx context.Context, market, status string, limit int) ([]*Room, error)
 	// RoomsOfHost lists the rooms of a shop or creator, newest first.

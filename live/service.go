@@ -24,9 +24,11 @@ import (
 // an update expects.
 var ErrChanged = errors.New("live: changed since read")
 
-// Linker checks that a host may sell a product in its content (content.Service).
+// Linker checks that a host may sell a product in its content, and finds
+// the videos a room plays (content.Service).
 type Linker interface {
 	Linkable(ctx context.Context, market, shopID, creatorID, productID, field string) (content.Anchor, error)
+	Video(ctx context.Context, actor *identity.Actor, id string) (*content.Video, error)
 }
 
 // Catalog reads the shops rooms are hosted for and the products they
@@ -195,13 +197,16 @@ func (s *Service) CreateRoom(ctx context.Context, actor *identity.Actor, in NewR
 		return nil, err
 	}
 	if in.StreamURL != "" {
-		u, err := url.Parse(in.StreamURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.HasSuffix(strings.ToLower(u.Path), ".m3u8") {
-			return nil, loopshop.Invalid("stream_url", "give the HLS playlist of the stream, an http(s) URL ending in .m3u8")
+		if r.StreamURL, err = playlist(in.StreamURL, "stream_url"); err != nil {
+			return nil, err
 		}
-		r.StreamURL = u.String()
 	}
-	r.VideoID = in.VideoID
+	if in.VideoID != "" {
+		if err := s.hostVideo(ctx, actor, r, in.VideoID, "video_id"); err != nil {
+			return nil, err
+		}
+		r.VideoID = in.VideoID
+	}
 	if r.StreamURL == "" && r.VideoID == "" {
 		return nil, loopshop.Invalid("stream_url", "give the stream's HLS URL, or a video_id of yours to loop")
 	}
@@ -228,6 +233,67 @@ func (s *Service) CreateRoom(ctx context.Context, actor *identity.Actor, in NewR
 		return nil, fmt.Errorf("create room: %w", err)
 	}
 	return r, nil
+}
+
+// playlist checks an HLS playlist's address and returns it cleaned.
+func playlist(raw, field string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.HasSuffix(strings.ToLower(u.Path), ".m3u8") {
+		return "", loopshop.Invalid(field, "give an HLS playlist: an http(s) URL ending in .m3u8")
+	}
+	return u.String(), nil
+}
+
+// hostVideo checks that a room may play the video: one of its host's,
+// posted in its market.
+func (s *Service) hostVideo(ctx context.Context, actor *identity.Actor, r *Room, id, field string) error {
+	v, err := s.linker.Video(ctx, actor, id)
+	if loopshop.ErrorCode(err) == loopshop.ENOTFOUND || (err == nil && (v.Market != r.Market || v.ShopID != r.ShopID || v.CreatorID != r.CreatorID)) {
+		return loopshop.Invalid(field, "video %s is not one of the host's videos in %s", id, r.Market)
+	}
+	return err
+}
+
+// NewReplay is what a room's replay plays: the recording of its broadcast
+// as an HLS playlist (URL), or a video of the host's (VideoID).
+type NewReplay struct {
+	URL     string `json:"url,omitempty"`
+	VideoID string `json:"video_id,omitempty"`
+}
+
+// PublishReplay makes an ended room a replay, or changes its replay (the
+// host). Viewers watch it with the room's bag, its products still for
+// sale, and the room credited with what they buy.
+func (s *Service) PublishReplay(ctx context.Context, actor *identity.Actor, id string, in NewReplay) (*Room, error) {
+	r, err := s.hosted(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status != Ended && r.Status != Replay {
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "a replay is published once the room has ended; it is %s", r.Status)
+	}
+	var replayURL, videoID string
+	switch {
+	case (in.URL == "") == (in.VideoID == ""):
+		return nil, loopshop.Invalid("url", "give the replay's HLS playlist (url) or one of your videos (video_id), one of the two")
+	case in.URL != "":
+		if replayURL, err = playlist(in.URL, "url"); err != nil {
+			return nil, err
+		}
+	default:
+		if err := s.hostVideo(ctx, actor, r, in.VideoID, "video_id"); err != nil {
+			return nil, err
+		}
+		videoID = in.VideoID
+	}
+	if err := s.store.SetReplay(ctx, r.ID, replayURL, videoID); err != nil {
+		if errors.Is(err, ErrChanged) {
+			return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room changed meanwhile; reload it")
+		}
+		return nil, err
+	}
+	r.Status, r.ReplayURL, r.ReplayVideoID = Replay, replayURL, videoID
+	return r, s.hub.Publish(ctx, Event{Type: EventStatus, RoomID: r.ID, At: s.now(), Status: Replay})
 }
 
 // Room returns a room; anyone may look.
@@ -444,6 +510,15 @@ func (s *Service) RoomsOfShop(ctx context.Context, actor *identity.Actor, shopID
 		return nil, err
 	}
 	return s.store.RoomsOfHost(ctx, shop.ID, 50)
+}
+
+// Replays lists a market's rooms with a replay, newest first.
+func (s *Service) Replays(ctx context.Context, marketCode string) ([]*Room, error) {
+	m, err := s.markets.Get(marketCode)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.RoomsOf(ctx, m.Code, Replay, 50)
 }
 
 // LiveNow lists a market's live rooms.

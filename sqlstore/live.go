@@ -62,8 +62,12 @@ func setBag(ctx context.Context, tx *Tx, roomID string, ids []string) error {
 	return nil
 }
 
-const roomColumns = `r.id, r.market, COALESCE(r.shop_id, ''), COALESCE(r.creator_id, ''), r.host_name, r.title, r.stream_url, r.video_id, r.status,
-	r.pinned, r.scheduled_at, r.started_at, r.ended_at, r.created_at`
+// roomStatus is a room's status as package live knows it: an ended room
+// with a replay is REPLAY (see migration 00023).
+const roomStatus = `CASE WHEN r.status = 'ENDED' AND (r.replay_url <> '' OR r.replay_video_id <> '') THEN 'REPLAY' ELSE r.status END`
+
+const roomColumns = `r.id, r.market, COALESCE(r.shop_id, ''), COALESCE(r.creator_id, ''), r.host_name, r.title, r.stream_url, r.video_id, ` + roomStatus + `,
+	r.pinned, r.scheduled_at, r.started_at, r.ended_at, r.created_at, r.replay_url, r.replay_video_id`
 
 func (s *LiveStore) rooms(ctx context.Context, db *DB, where string, args ...any) ([]*live.Room, error) {
 	var out []*live.Room
@@ -72,7 +76,7 @@ func (s *LiveStore) rooms(ctx context.Context, db *DB, where string, args ...any
 		r := &live.Room{Bag: []content.Anchor{}}
 		var started, ended sql.NullTime
 		if err := rows.Scan(&r.ID, &r.Market, &r.ShopID, &r.CreatorID, &r.HostName, &r.Title, &r.StreamURL, &r.VideoID, &r.Status,
-			&r.Pinned, &r.ScheduledAt, &started, &ended, &r.CreatedAt); err != nil {
+			&r.Pinned, &r.ScheduledAt, &started, &ended, &r.CreatedAt, &r.ReplayURL, &r.ReplayVideoID); err != nil {
 			return err
 		}
 		r.ScheduledAt, r.CreatedAt = r.ScheduledAt.UTC(), r.CreatedAt.UTC()
@@ -170,7 +174,21 @@ func (s *LiveStore) RoomsOf(ctx context.Context, market, status string, limit in
 	if err != nil {
 		return nil, err
 	}
-	return s.rooms(ctx, db, `r.market = ? AND r.status = ? ORDER BY r.id DESC LIMIT ?`, market, status, limit)
+	return s.rooms(ctx, db, `r.market = ? AND `+roomStatus+` = ? ORDER BY r.id DESC LIMIT ?`, market, status, limit)
+}
+
+func (s *LiveStore) SetReplay(ctx context.Context, roomID, url, videoID string) error {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return err
+	}
+	return db.WriteTx(ctx, func(tx *Tx) error {
+		n, err := tx.Exec(ctx, `UPDATE live_rooms SET replay_url = ?, replay_video_id = ? WHERE id = ? AND status = 'ENDED'`, url, videoID, roomID)
+		if err == nil && n == 0 {
+			err = live.ErrChanged
+		}
+		return err
+	})
 }
 
 func (s *LiveStore) AddMessage(ctx context.Context, m *live.Message, market string, v *live.Violation) error {

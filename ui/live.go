@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/university"
 )
@@ -37,7 +39,18 @@ func (u *UI) handleLiveTap(w http.ResponseWriter, r *http.Request) error {
 	return openTapped(w, r, t, err)
 }
 
+// liveVideo is what the room plays: its replay once published, else its
+// stream, else its video in a loop.
 func (u *UI) liveVideo(r *http.Request, room *live.Room) (string, bool) {
+	if room.Status == live.Replay {
+		if room.ReplayURL != "" {
+			return room.ReplayURL, false
+		}
+		if v, err := u.Content.Video(r.Context(), nil, room.ReplayVideoID); err == nil {
+			return "/media/" + v.MediaKey, false
+		}
+		return "", false
+	}
 	if room.StreamURL != "" {
 		return room.StreamURL, false
 	}
@@ -78,6 +91,8 @@ type liveHostPage struct {
 	// Course is the Seller University course the host must pass before
 	// going live, if any.
 	Course *university.Course
+	// Videos are the host's videos, to publish one as the replay.
+	Videos []*content.Video
 }
 
 type hostSKU struct {
@@ -107,10 +122,17 @@ func (u *UI) renderLiveHost(w http.ResponseWriter, r *http.Request, status int, 
 		return err
 	}
 	p := liveHostPage{Room: room, Analytics: a, Notice: notice, Error: problem, Locale: mkt.Locale}
-	if room.Status == live.Scheduled {
+	switch room.Status {
+	case live.Scheduled:
 		if p.Course, err = u.Live.CourseToGoLive(ctx, actor); err != nil {
 			return err
 		}
+	case live.Ended, live.Replay:
+		vs, err := u.Content.VideosBy(ctx, room.Host(), page.Request{Limit: 50})
+		if err != nil {
+			return err
+		}
+		p.Videos = vs.Items
 	}
 	for _, b := range room.Bag {
 		prod, err := u.Catalog.Product(ctx, actor, b.ProductID)
@@ -139,7 +161,14 @@ func (u *UI) handleLiveHostAction(w http.ResponseWriter, r *http.Request) error 
 		notice = "You are live."
 	case "end":
 		_, err = u.Live.End(ctx, actor, id)
-		notice = "The room has ended."
+		notice = "The room has ended. Publish its replay for those who missed it."
+	case "replay":
+		in := live.NewReplay{URL: strings.TrimSpace(r.PostFormValue("url"))}
+		if in.URL == "" {
+			in.VideoID = r.PostFormValue("video_id")
+		}
+		_, err = u.Live.PublishReplay(ctx, actor, id, in)
+		notice = "The replay is published: viewers can watch the room and buy from its bag."
 	case "pin":
 		_, err = u.Live.Pin(ctx, actor, id, r.PostFormValue("product_id"))
 		notice = "Pinned for every viewer."

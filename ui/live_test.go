@@ -75,4 +75,18 @@ func TestSellerHostsLiveRoom(t *testing.T) {
 	wantBody(t, viewer.get("/"), []string{"live-now-chip", "/live/" + m[1]}, nil)
 	// Only the host hosts: the room is public, so others are forbidden.
 	wantStatus(t, e.signedIn(t, "jonas@example.com").get(host), http.StatusForbidden)
+
+	// The host ends the room and publishes its replay: viewers watch the
+	// recording with the bag, without the chat form.
+	r = b.post(host+"/end", nil)
+	wantStatus(t, r, http.StatusSeeOther)
+	wantBody(t, b.get(r.Header.Get("Location")), []string{"Publish its replay", "Publish the replay", `action="` + host + `/replay"`}, nil)
+	r = b.post(host+"/replay", url.Values{"url": {"ftp://media.example.com/replay"}})
+	wantStatus(t, r, http.StatusBadRequest)
+	wantBody(t, r, []string{`role="alert"`, "HLS playlist"}, nil)
+	r = b.post(host+"/replay", url.Values{"url": {"https://media.example.com/replays/mugs.m3u8"}})
+	wantStatus(t, r, http.StatusSeeOther)
+	wantBody(t, b.get(r.Header.Get("Location")), []string{"The replay is published", "REPLAY"}, nil)
+	wantBody(t, viewer.get("/live/"+m[1]), []string{">REPLAY<", `src="https://media.example.com/replays/mugs.m3u8"`, " controls", "Stoneware Mug"},
+		[]string{"data-chat-form", "Sign in</a> to chat"})
 }

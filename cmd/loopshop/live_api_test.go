@@ -158,4 +158,17 @@ func TestLiveRoomAcrossServers(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+
+	// The host ends the room and publishes its replay.
+	runSteps(t, c, v, []step{
+		{name: "a replay waits for the end", method: "PUT", path: "/api/v1/live-rooms/{room}/replay", as: "seller",
+			body: `{"url": "https://media.example.com/replays/glow.m3u8"}`, status: 409},
+		{name: "the host ends the room", method: "POST", path: "/api/v1/live-rooms/{room}/end", as: "seller", status: 200, check: field("status", "ENDED")},
+		{name: "and publishes its replay", method: "PUT", path: "/api/v1/live-rooms/{room}/replay", as: "seller",
+			body: `{"url": "https://media.example.com/replays/glow.m3u8"}`, status: 200,
+			check: all(field("status", "REPLAY"), field("replay_url", "https://media.example.com/replays/glow.m3u8"))},
+		{name: "the market lists it among its replays", method: "GET", path: "/api/v1/markets/gb/live-rooms?status=replay", status: 200,
+			check: valueAt("items.0.id", "{room}")},
+		{name: "a list of something else", method: "GET", path: "/api/v1/markets/gb/live-rooms?status=soon", status: 400, check: field("field", "status")},
+	})
 }
