@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,9 @@ type livePage struct {
 	Room     *live.Room
 	VideoURL string // the stream, or the looped video's file
 	Loop     bool
+	// HLS: the video is an HLS playlist, played by hls.js where the
+	// browser cannot.
+	HLS      bool
 	Locale   string
 	Messages []*live.Message
 }
@@ -38,6 +42,9 @@ func (u *UI) handleLiveTap(w http.ResponseWriter, r *http.Request) error {
 	t, err := u.Live.Tap(r.Context(), server.Actor(r), r.PathValue("id"), r.PathValue("product"))
 	return openTapped(w, r, t, err)
 }
+
+// originHost is a host that may go into a Content-Security-Policy as is.
+var originHost = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]+)?$`)
 
 // liveVideo is what the room plays: its replay once published, else its
 // stream, else its video in a loop.
@@ -71,10 +78,17 @@ func (u *UI) handleLiveRoom(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := livePage{Room: room, Locale: mkt.Locale}
 	p.VideoURL, p.Loop = u.liveVideo(r, room)
+	v := u.view(r, room.Title, mkt, p)
+	if pl, err := url.Parse(p.VideoURL); err == nil && pl.Host != "" && originHost.MatchString(pl.Host) {
+		// A stream from a media server: the page may load it from there,
+		// and hls.js feeds it to the video element through a blob: URL.
+		p.HLS = strings.HasSuffix(strings.ToLower(pl.Path), ".m3u8")
+		v.MediaOrigin = pl.Scheme + "://" + pl.Host
+	}
 	if p.Messages, err = u.Live.Messages(r.Context(), room.ID); err != nil {
 		return err
 	}
-	v := u.view(r, room.Title, mkt, p)
+	v.Page = p
 	v.Feed = true
 	u.render(w, r, http.StatusOK, "live", v)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -57,7 +58,15 @@ func TestSellerHostsLiveRoom(t *testing.T) {
 
 	viewer := e.browser()
 	tap := "/live/" + m[1] + "/t/" + e.mug.ID
-	wantBody(t, viewer.get("/live/"+m[1]), []string{`data-room="` + m[1] + `"`, "Mug morning", "Stoneware Mug", `href="` + tap + `"`, "live.js", "Sign in</a> to chat"}, nil)
+	r = viewer.get("/live/" + m[1])
+	wantBody(t, r, []string{`data-room="` + m[1] + `"`, "Mug morning", "Stoneware Mug", `href="` + tap + `"`, "live.js", "Sign in</a> to chat",
+		`src="https://media.example.com/live/mugs.m3u8" data-hls`, "hls.light.min.js"}, nil)
+	// The stream comes from its media server, through hls.js where the
+	// browser cannot play HLS itself: the page's policy lets both in.
+	if csp := r.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "media-src 'self' blob: https://media.example.com;") ||
+		!strings.Contains(csp, "connect-src 'self' https://media.example.com;") {
+		t.Errorf("the live page's policy %q; want media and connections from the stream's server", csp)
+	}
 
 	// A buyer taps the mug in the room: 303 to the product, and the
 	// buyer's order of it is now the room's.

@@ -220,6 +220,9 @@ type view struct {
 	RequestID string
 	// Feed makes the page the full-height video feed.
 	Feed bool
+	// MediaOrigin is another origin the page plays media from (a live
+	// room's media server): the page's CSP lets it in, and blob: media.
+	MediaOrigin string
 	Page any
 }
 
@@ -267,7 +270,11 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	media, connect := "'self'", "'self'"
+	if v.MediaOrigin != "" {
+		media, connect = "'self' blob: "+v.MediaOrigin, "'self' "+v.MediaOrigin
+	}
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; media-src "+media+"; style-src 'self'; script-src 'self'; connect-src "+connect+"; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

@@ -9,6 +9,14 @@
   if (!room) return;
   var locale = room.getAttribute("data-locale") || "en";
   var $ = function (sel) { return room.querySelector(sel); };
+  // An HLS stream plays natively in Safari; elsewhere hls.js (loaded by
+  // the page when the room plays HLS) feeds it to the video element.
+  var video = $("video[data-hls]");
+  if (video && !video.canPlayType("application/vnd.apple.mpegurl") && window.Hls && window.Hls.isSupported()) {
+    var hls = new window.Hls({ enableWorker: false }); // the page's CSP allows no worker
+    hls.loadSource(video.getAttribute("src"));
+    hls.attachMedia(video);
+  }
   function price(m) {
     if (!m) return "";
     var digits = { JPY: 0, IDR: 0, KRW: 0 }[m.currency];
@@ -78,7 +86,7 @@
     while (list.children.length > 30) list.removeChild(list.firstChild);
   }
   function status(s) {
-    $("[data-status]").textContent = s === "LIVE" ? "LIVE" : s === "ENDED" ? "ENDED" : "SOON";
+    $("[data-status]").textContent = s === "LIVE" || s === "ENDED" || s === "REPLAY" ? s : "SOON";
     room.setAttribute("data-live-status", s);
   }
   var retry = 500;
