@@ -223,7 +223,7 @@ type view struct {
 	// MediaOrigin is another origin the page plays media from (a live
 	// room's media server): the page's CSP lets it in, and blob: media.
 	MediaOrigin string
-	Page any
+	Page        any
 }
 
 func (u *UI) view(r *http.Request, title string, mkt market.Market, page any) *view {
