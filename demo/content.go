@@ -199,8 +199,12 @@ func Certify(ctx context.Context, u *university.Service, actor *identity.Actor, 
 	return nil
 }
 
-// demoRoomTitle names the demo's live room.
-const demoRoomTitle = "Glow hour: routines and deals"
+// demoRoomTitle names the demo's live room; demoReplayTitle its room that
+// has ended and left a replay.
+const (
+	demoRoomTitle   = "Glow hour: routines and deals"
+	demoReplayTitle = "Sunday skincare Q&A"
+)
 
 // liveRoom opens the demo's live room for the GB beauty shop, live at
 // once, looping the shop's first video with its products in the bag; a
@@ -240,6 +244,25 @@ func (s *seeder) liveRoom(ctx context.Context, posters []poster) error {
 			return err
 		}
 		s.sum.LiveRoom = r.ID
+		return s.replayRoom(ctx, p, in)
 	}
 	return nil
+}
+
+// replayRoom hosts a room of the shop that has ended and left its replay
+// (the shop's video), so that the demo shows one.
+func (s *seeder) replayRoom(ctx context.Context, p poster, in live.NewRoom) error {
+	in.Title = demoReplayTitle
+	r, err := s.Live.CreateRoom(ctx, p.actor, in)
+	if err != nil {
+		return fmt.Errorf("open the demo replay room: %w", err)
+	}
+	if _, err := s.Live.Start(ctx, p.actor, r.ID); err != nil {
+		return err
+	}
+	if _, err := s.Live.End(ctx, p.actor, r.ID); err != nil {
+		return err
+	}
+	_, err = s.Live.PublishReplay(ctx, p.actor, r.ID, live.NewReplay{VideoID: in.VideoID})
+	return err
 }

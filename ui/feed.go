@@ -25,10 +25,28 @@ func (u *UI) registerContent(srv *server.Server) {
 	srv.HandlePage("GET /c/{creator}/{product}", u.page(u.handleShowcaseTap))
 }
 
+// maxReplayChips is how many replays the home page offers beside the
+// rooms live now.
+const maxReplayChips = 3
+
+// rooms returns the market's rooms live now, and its latest replays, for
+// the home page's chips.
+func (u *UI) rooms(ctx context.Context, market string) (now, replays []*live.Room, err error) {
+	if now, err = u.Live.LiveNow(ctx, market); err != nil {
+		return nil, nil, err
+	}
+	if replays, err = u.Live.Replays(ctx, market); err != nil {
+		return nil, nil, err
+	}
+	return now, replays[:min(len(replays), maxReplayChips)], nil
+}
+
 // feedPage is the vertical feed: one clip per screen.
 type feedPage struct {
-	// Live are the market's rooms live now.
+	// Live are the market's rooms live now; Replays the latest rooms
+	// with a replay.
 	Live    []*live.Room
+	Replays []*live.Room
 	Clips   []clip
 	MoreURL string
 	// Single is set when the page shows one video, opened from a profile.
@@ -102,7 +120,7 @@ func (u *UI) feed(w http.ResponseWriter, r *http.Request, mkt market.Market) (bo
 	}
 	p := feedPage{}
 	if u.Live != nil {
-		if p.Live, err = u.Live.LiveNow(r.Context(), mkt.Code); err != nil {
+		if p.Live, p.Replays, err = u.rooms(r.Context(), mkt.Code); err != nil {
 			return false, err
 		}
 	}

@@ -98,4 +98,5 @@ func TestSellerHostsLiveRoom(t *testing.T) {
 	wantBody(t, b.get(r.Header.Get("Location")), []string{"The replay is published", "REPLAY"}, nil)
 	wantBody(t, viewer.get("/live/"+m[1]), []string{">REPLAY<", `src="https://media.example.com/replays/mugs.m3u8"`, " controls", "Stoneware Mug"},
 		[]string{"data-chat-form", "Sign in</a> to chat"})
+	wantBody(t, viewer.get("/"), []string{`class="replay-chip" href="/live/` + m[1] + `"`}, []string{"live-now-chip"})
 }

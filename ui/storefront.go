@@ -29,8 +29,10 @@ type card struct {
 }
 
 type homePage struct {
-	// Live are the market's rooms live now.
+	// Live are the market's rooms live now; Replays the latest with a
+	// replay.
 	Live     []*live.Room
+	Replays  []*live.Room
 	Cards    []card
 	Shops    []*catalog.Shop
 	MoreURL  string
@@ -62,7 +64,7 @@ func (u *UI) handleHome(w http.ResponseWriter, r *http.Request) error {
 		p.Suggest = u.openMarket()
 	}
 	if mkt.ShopOpen && u.Live != nil && req.After == "" {
-		if p.Live, err = u.Live.LiveNow(r.Context(), mkt.Code); err != nil {
+		if p.Live, p.Replays, err = u.rooms(r.Context(), mkt.Code); err != nil {
 			return err
 		}
 	}
