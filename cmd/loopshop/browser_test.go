@@ -294,6 +294,11 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 			chromedp.SendKeys(css(`input[name=email]`), "buyer@demo.loopshop.test"),
 			chromedp.SendKeys(css(`input[name=password]`), demo.Password),
 			chromedp.Submit(css(`form[action="/login"]`)),
+			// The feed, loaded whole: a chip found while the page that
+			// signing in loads is still replacing the last may be gone
+			// by the time it is clicked.
+			chromedp.WaitVisible(css(`.who`)),
+			chromedp.Navigate(base+"/"),
 			chromedp.WaitVisible(css(`.live-now-chip`)),
 			chromedp.Click(css(`.live-now-chip`)),
 			chromedp.WaitVisible(css(`.live-room[data-connected]`)),
@@ -385,6 +390,11 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 		step(viewer, "sign in and open the room from the feed",
 			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait),
 			signIn(email, "/"),
+			// The feed, loaded whole: a chip found while the page that
+			// signing in loads is still replacing the last may be gone
+			// by the time it is clicked.
+			chromedp.WaitVisible(css(`.who`)),
+			chromedp.Navigate(base+"/"),
 			chromedp.WaitVisible(css(`.live-now-chip`)),
 			chromedp.Click(css(`.live-now-chip`)),
 			chromedp.WaitVisible(css(`.live-room[data-connected]`)),
