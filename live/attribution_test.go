@@ -12,6 +12,7 @@ import (
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payment"
+	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
 )
 
@@ -112,6 +113,52 @@ func TestRoomCreditsOrdersAfterATap(t *testing.T) {
 		}
 		if a, err := s.live.Analytics(ctx, creator, room.ID); err != nil || a.Orders != 1 {
 			t.Errorf("analytics %+v %v; want still the one order", a, err)
+		}
+	})
+}
+
+// Lines bought in a flash sale before orders named their room get it from
+// migration 00020: rolled back past it and applied again, a flash line
+// names its room once more.
+func TestMigrationGivesFlashLinesTheirRoom(t *testing.T) {
+	t.Parallel()
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		r := sqltest.Router(t, engine)
+		w, s := newWorld(t, r), newServer(t, r)
+		seller, shop, serum := w.shop("GB", "Glow")
+		stock := int64(5)
+		if _, err := w.catalog.AdjustStock(ctx, seller, catalog.AdjustStock{SKUID: serum.SKUs[0].ID, SetAvailable: &stock, Reason: catalog.ReasonCount}); err != nil {
+			t.Fatal(err)
+		}
+		room, err := s.live.CreateRoom(ctx, seller, live.NewRoom{ShopID: shop.ID, Title: "Flash hour", StreamURL: "https://media.example.com/f.m3u8", Products: []string{serum.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.live.Start(ctx, seller, room.ID); err != nil {
+			t.Fatal(err)
+		}
+		f, err := s.live.StartFlash(ctx, seller, room.ID, live.NewFlash{SKUID: serum.SKUs[0].ID, Price: 900, Quantity: 2, PerBuyer: 1, Seconds: 60})
+		if err != nil {
+			t.Fatal(err)
+		}
+		buyer := w.account("GB", false)
+		c, err := s.orders.Checkout(ctx, buyer, "flash", order.CheckoutRequest{Items: []order.CartItem{{SKUID: serum.SKUs[0].ID, Quantity: 1, FlashSaleID: f.ID}},
+			ShipTo:  order.Address{Name: "Ada", Line1: "1 High Street", City: "London", PostalCode: "N1 1AA"},
+			Payment: order.PaymentRequest{Method: payment.MethodCard, Card: &payment.Card{Number: "4242424242424242", ExpMonth: 12, ExpYear: 2040, CVC: "123"}}})
+		if err != nil || c.Status != order.CheckoutPaid {
+			t.Fatalf("checkout: %+v %v", c, err)
+		}
+		db := r.Region("eu")
+		if err := db.MigrateDownTo(ctx, sqlstore.RegionSchema, 19); err != nil {
+			t.Fatalf("down to 19: %v", err)
+		}
+		if err := db.Migrate(ctx, sqlstore.RegionSchema); err != nil {
+			t.Fatalf("up again: %v", err)
+		}
+		o, err := s.orders.Order(ctx, buyer, c.Orders[0].ID)
+		if want := (order.LineSource{Kind: content.TouchLive, RoomID: room.ID}); err != nil || o.Lines[0].Source != want {
+			t.Errorf("after the migration the flash line's source is %+v (%v); want %+v", o.Lines[0].Source, err, want)
 		}
 	})
 }

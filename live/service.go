@@ -251,6 +251,10 @@ func (s *Service) hostVideo(ctx context.Context, actor *identity.Actor, r *Room,
 	if loopshop.ErrorCode(err) == loopshop.ENOTFOUND || (err == nil && (v.Market != r.Market || v.ShopID != r.ShopID || v.CreatorID != r.CreatorID)) {
 		return loopshop.Invalid(field, "video %s is not one of the host's videos in %s", id, r.Market)
 	}
+	if err == nil && v.Status != content.VideoLive {
+		// Its author still sees a removed video; viewers would not.
+		return loopshop.Invalid(field, "video %s is not showing (it is %s); choose one that is", id, v.Status)
+	}
 	return err
 }
 
@@ -305,10 +309,12 @@ func (s *Service) Room(ctx context.Context, id string) (*Room, error) {
 	return r, nil
 }
 
-// Tap records that the buyer tapped a product of the room's bag, live or
-// in its replay: the buyer's order of it within the attribution window is
-// then credited to the room, and earns a creator host its commission. A
-// visitor's tap is checked but not recorded: there is no one to credit.
+// Tap records that the buyer tapped a product of the room's bag, which the
+// room's page shows before, during and after the broadcast: the buyer's
+// order of it within the attribution window is then credited to the room,
+// and earns a creator host its commission (not on the creator's own
+// orders). A visitor's tap is checked but not recorded: there is no one
+// to credit.
 func (s *Service) Tap(ctx context.Context, actor *identity.Actor, roomID, productID string) (*content.Touch, error) {
 	if roomID == "" {
 		return nil, loopshop.Invalid("room_id", "name the live room the product was tapped in")
@@ -399,8 +405,9 @@ func (s *Service) SetBag(ctx context.Context, actor *identity.Actor, id string, 
 	if err != nil {
 		return nil, err
 	}
-	if r.Status == Ended {
-		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room has ended")
+	if r.Status == Ended || r.Status == Replay {
+		// A replay sells what the broadcast showed.
+		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room has ended; its bag stays what the broadcast showed")
 	}
 	if len(products) > MaxBag {
 		return nil, loopshop.Invalid("products", "a shopping bag holds at most %d products", MaxBag)

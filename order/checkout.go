@@ -307,7 +307,7 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 	if err := s.attribute(ctx, m.Code, actor.AccountID, orders, now); err != nil {
 		return nil, err
 	}
-	if err := s.commission(ctx, m, orders, now); err != nil {
+	if err := s.commission(ctx, m, actor.AccountID, orders, now); err != nil {
 		return nil, err
 	}
 	c := &Checkout{ID: loopshop.NewID("chk", m.Code), Market: m.Code, BuyerID: actor.AccountID, IdempotencyKey: key, RequestHash: hash,

@@ -26,7 +26,7 @@ func (s *Service) SetCommissions(c Commissions) { s.commissions = c }
 // plan at checkout on the line's price before tax. A rate is fixed when
 // the buyer checks out: a later change of plan does not reach a paid
 // order.
-func (s *Service) commission(ctx context.Context, m market.Market, orders []*Order, at time.Time) error {
+func (s *Service) commission(ctx context.Context, m market.Market, buyerID string, orders []*Order, at time.Time) error {
 	if s.commissions == nil {
 		return nil
 	}
@@ -34,7 +34,9 @@ func (s *Service) commission(ctx context.Context, m market.Market, orders []*Ord
 		for i := range o.Lines {
 			l := &o.Lines[i]
 			l.CreatorCommission = money.New(0, m.Currency)
-			if l.Source.CreatorID == "" {
+			if l.Source.CreatorID == "" || l.Source.CreatorID == buyerID {
+				// A creator earns on what its audience buys, not on
+				// its own orders.
 				continue
 			}
 			bps, plan, err := s.commissions.Rate(ctx, m.Code, l.Source.CreatorID, l.ProductID, at)

@@ -4,9 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -65,6 +65,18 @@ func setBag(ctx context.Context, tx *Tx, roomID string, ids []string) error {
 // roomStatus is a room's status as package live knows it: an ended room
 // with a replay is REPLAY (see migration 00023).
 const roomStatus = `CASE WHEN r.status = 'ENDED' AND (r.replay_url <> '' OR r.replay_video_id <> '') THEN 'REPLAY' ELSE r.status END`
+
+// hasStatus is the condition for rooms of a status as package live knows
+// it, written so that the index on (market, status, id) serves it.
+func hasStatus(status string) (string, []any) {
+	switch status {
+	case live.Replay:
+		return `r.status = 'ENDED' AND (r.replay_url <> '' OR r.replay_video_id <> '')`, nil
+	case live.Ended:
+		return `r.status = 'ENDED' AND r.replay_url = '' AND r.replay_video_id = ''`, nil
+	}
+	return `r.status = ?`, []any{status}
+}
 
 const roomColumns = `r.id, r.market, COALESCE(r.shop_id, ''), COALESCE(r.creator_id, ''), r.host_name, r.title, r.stream_url, r.video_id, ` + roomStatus + `,
 	r.pinned, r.scheduled_at, r.started_at, r.ended_at, r.created_at, r.replay_url, r.replay_video_id`
@@ -174,7 +186,8 @@ func (s *LiveStore) RoomsOf(ctx context.Context, market, status string, limit in
 	if err != nil {
 		return nil, err
 	}
-	return s.rooms(ctx, db, `r.market = ? AND `+roomStatus+` = ? ORDER BY r.id DESC LIMIT ?`, market, status, limit)
+	cond, args := hasStatus(status)
+	return s.rooms(ctx, db, `r.market = ? AND `+cond+` ORDER BY r.id DESC LIMIT ?`, slices.Concat([]any{market}, args, []any{limit})...)
 }
 
 func (s *LiveStore) SetReplay(ctx context.Context, roomID, url, videoID string) error {
@@ -414,7 +427,8 @@ func (s *LiveStore) RaisePeak(ctx context.Context, roomID string, viewers int) e
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE live_rooms SET peak_viewers = ? WHERE id = ? AND peak_viewers < ?`, viewers, roomID, viewers)
+		// The peak is the broadcast's: a replay's viewers do not raise it.
+		_, err := tx.Exec(ctx, `UPDATE live_rooms SET peak_viewers = ? WHERE id = ? AND peak_viewers < ? AND status = 'LIVE'`, viewers, roomID, viewers)
 		return err
 	})
 }
@@ -428,7 +442,7 @@ func (s *LiveStore) RoomSales(ctx context.Context, roomID string) (peak int, ord
 		return 0, 0, 0, 0, err
 	}
 	err = db.Read().Get(ctx, `SELECT r.peak_viewers, COUNT(DISTINCT l.order_id), COALESCE(SUM(l.quantity), 0), COALESCE(SUM(l.quantity * l.unit_price - l.discount), 0)
-		FROM live_rooms r LEFT JOIN order_lines l ON l.source_room_id = r.id AND l.stock = 'sold'
+		FROM live_rooms r LEFT JOIN order_lines l ON l.source_room_id = r.id AND l.source_room_id <> '' AND l.stock = 'sold'
 		WHERE r.id = ? GROUP BY r.id, r.peak_viewers`, []any{roomID}, &peak, &orders, &units, &gmv)
 	return peak, orders, units, gmv, err
 }
