@@ -103,6 +103,33 @@ func screenshot(dir, name string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// signIn signs account in with the demo password, coming back to next.
+func signIn(base, account, next string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/login?next="+url.QueryEscape(next)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name=email]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name=email]`), account),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), demo.Password),
+		chromedp.Submit(chromedp.CSS(`form[action="/login"]`)),
+	)
+}
+
+// joinLiveRoom signs account in and opens the first room live now from
+// the feed, waiting for its events to connect.
+func joinLiveRoom(base, account string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		signIn(base, account, "/"),
+		// The feed, loaded whole: a chip found while the page that
+		// signing in loads is still replacing the last may be gone by
+		// the time it is clicked.
+		chromedp.WaitVisible(chromedp.CSS(`.who`)),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`.live-now-chip`)),
+		chromedp.Click(chromedp.CSS(`.live-now-chip`)),
+		chromedp.WaitVisible(chromedp.CSS(`.live-room[data-connected]`)),
+	)
+}
+
 // stepper runs the named steps of a browser scenario, each with a minute
 // to finish; a failed step leaves a screenshot of where the tab was
 // (dir/prefix-failed.png) and ends the test.
@@ -289,19 +316,7 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 		}
 		step("sign in and open the room from the feed",
 			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait),
-			chromedp.Navigate(base+"/login?next=/"),
-			chromedp.WaitVisible(css(`input[name=email]`)),
-			chromedp.SendKeys(css(`input[name=email]`), "buyer@demo.loopshop.test"),
-			chromedp.SendKeys(css(`input[name=password]`), demo.Password),
-			chromedp.Submit(css(`form[action="/login"]`)),
-			// The feed, loaded whole: a chip found while the page that
-			// signing in loads is still replacing the last may be gone
-			// by the time it is clicked.
-			chromedp.WaitVisible(css(`.who`)),
-			chromedp.Navigate(base+"/"),
-			chromedp.WaitVisible(css(`.live-now-chip`)),
-			chromedp.Click(css(`.live-now-chip`)),
-			chromedp.WaitVisible(css(`.live-room[data-connected]`)),
+			joinLiveRoom(base, "buyer@demo.loopshop.test"),
 		)
 		roomID, err := chromedp.Run(ctx, chromedp.AttributeValue(css(`.live-room`), "data-room"))
 		if err != nil {
@@ -377,27 +392,9 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 		css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 		shot := func(name string) chromedp.Action[chromedp.Void] { return screenshot(shots, "coupon-"+name) }
 		step := stepper(t, shots, "coupon")
-		signIn := func(account, next string) chromedp.Action[chromedp.Void] {
-			return chromedp.Steps(
-				chromedp.Navigate(base+"/login?next="+url.QueryEscape(next)),
-				chromedp.WaitVisible(css(`input[name=email]`)),
-				chromedp.SendKeys(css(`input[name=email]`), account),
-				chromedp.SendKeys(css(`input[name=password]`), demo.Password),
-				chromedp.Submit(css(`form[action="/login"]`)),
-			)
-		}
-
 		step(viewer, "sign in and open the room from the feed",
 			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait),
-			signIn(email, "/"),
-			// The feed, loaded whole: a chip found while the page that
-			// signing in loads is still replacing the last may be gone
-			// by the time it is clicked.
-			chromedp.WaitVisible(css(`.who`)),
-			chromedp.Navigate(base+"/"),
-			chromedp.WaitVisible(css(`.live-now-chip`)),
-			chromedp.Click(css(`.live-now-chip`)),
-			chromedp.WaitVisible(css(`.live-room[data-connected]`)),
+			joinLiveRoom(base, email),
 		)
 		roomID, err := chromedp.Run(viewer, chromedp.AttributeValue(css(`.live-room`), "data-room"))
 		if err != nil {
@@ -425,7 +422,7 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 
 		step(host, "the host hands coupons out",
 			chromedp.EmulateViewport(1280, 860),
-			signIn("beauty.gb@demo.loopshop.test", "/live/"+room.ID+"/host"),
+			signIn(base, "beauty.gb@demo.loopshop.test", "/live/"+room.ID+"/host"),
 			chromedp.WaitVisible(css(`form[action$="/host/coupon"]`)),
 			chromedp.SetValue(css(`form[action$="/host/coupon"] input[name=amount_off]`), "2.00"),
 			chromedp.SetValue(css(`form[action$="/host/coupon"] input[name=min_spend]`), "10.00"),
