@@ -6,7 +6,6 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/affiliate"
-	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/live"
@@ -29,10 +28,7 @@ func TestRoomCreditsOrdersAfterATap(t *testing.T) {
 		w, s := newWorld(t, r), newServer(t, r)
 		seller, shop, serum := w.shop("GB", "Glow")
 		_, _, other := w.shop("GB", "Elsewhere")
-		stock := int64(10)
-		if _, err := w.catalog.AdjustStock(ctx, seller, catalog.AdjustStock{SKUID: serum.SKUs[0].ID, SetAvailable: &stock, Reason: catalog.ReasonCount}); err != nil {
-			t.Fatal(err)
-		}
+		w.stock(seller, serum, 10)
 		plan, err := s.affiliate.CreatePlan(ctx, seller, shop.ID, affiliate.NewPlan{Kind: affiliate.Open, Name: "Glow for creators", ShopWideBPS: 1000})
 		if err != nil {
 			t.Fatal(err)
@@ -127,10 +123,7 @@ func TestMigrationGivesFlashLinesTheirRoom(t *testing.T) {
 		r := sqltest.Router(t, engine)
 		w, s := newWorld(t, r), newServer(t, r)
 		seller, shop, serum := w.shop("GB", "Glow")
-		stock := int64(5)
-		if _, err := w.catalog.AdjustStock(ctx, seller, catalog.AdjustStock{SKUID: serum.SKUs[0].ID, SetAvailable: &stock, Reason: catalog.ReasonCount}); err != nil {
-			t.Fatal(err)
-		}
+		w.stock(seller, serum, 5)
 		room, err := s.live.CreateRoom(ctx, seller, live.NewRoom{ShopID: shop.ID, Title: "Flash hour", StreamURL: "https://media.example.com/f.m3u8", Products: []string{serum.ID}})
 		if err != nil {
 			t.Fatal(err)

@@ -30,10 +30,7 @@ func TestClaimedCoupons(t *testing.T) {
 		now := time.Now().UTC().Truncate(time.Second)
 		s.live.SetClock(func() time.Time { return now })
 		seller, shop, serum := w.shop("GB", "Glow")
-		stock := int64(10)
-		if _, err := w.catalog.AdjustStock(ctx, seller, catalog.AdjustStock{SKUID: serum.SKUs[0].ID, SetAvailable: &stock, Reason: catalog.ReasonCount}); err != nil {
-			t.Fatal(err)
-		}
+		w.stock(seller, serum, 10)
 		otherSeller, otherShop, lamp := w.shop("GB", "Lumen")
 
 		// hand starts a room of the shop and hands out a coupon in it.

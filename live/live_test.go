@@ -99,6 +99,14 @@ func (w *world) shop(market, name string) (*identity.Actor, *catalog.Shop, *cata
 	return a, shop, p
 }
 
+// stock sets the units of the product's first SKU on hand.
+func (w *world) stock(seller *identity.Actor, p *catalog.Product, units int64) {
+	w.t.Helper()
+	if _, err := w.catalog.AdjustStock(context.Background(), seller, catalog.AdjustStock{SKUID: p.SKUs[0].ID, SetAvailable: &units, Reason: catalog.ReasonCount}); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
 func newWorld(t *testing.T, r *sqlstore.Router) *world {
 	return &world{t: t, r: r, ids: identity.NewService(sqlstore.NewIdentityStore(r), r.Markets(), "test-secret", time.Hour),
 		catalog: catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets())}
@@ -289,10 +297,7 @@ func TestFlashSaleNeverOversells(t *testing.T) {
 		r := sqltest.Router(t, engine)
 		w, s := newWorld(t, r), newServer(t, r)
 		seller, shop, serum := w.shop("GB", "Glow")
-		stock := int64(1000)
-		if _, err := w.catalog.AdjustStock(ctx, seller, catalog.AdjustStock{SKUID: serum.SKUs[0].ID, SetAvailable: &stock, Reason: catalog.ReasonCount}); err != nil {
-			t.Fatal(err)
-		}
+		w.stock(seller, serum, 1000)
 		room, err := s.live.CreateRoom(ctx, seller, live.NewRoom{ShopID: shop.ID, Title: "Flash hour", StreamURL: "https://media.example.com/f.m3u8", Products: []string{serum.ID}})
 		if err != nil {
 			t.Fatal(err)
@@ -391,10 +396,7 @@ func TestCoupons(t *testing.T) {
 		r := sqltest.Router(t, engine)
 		w, s := newWorld(t, r), newServer(t, r)
 		seller, shop, serum := w.shop("GB", "Glow")
-		stock := int64(10)
-		if _, err := w.catalog.AdjustStock(ctx, seller, catalog.AdjustStock{SKUID: serum.SKUs[0].ID, SetAvailable: &stock, Reason: catalog.ReasonCount}); err != nil {
-			t.Fatal(err)
-		}
+		w.stock(seller, serum, 10)
 		room, err := s.live.CreateRoom(ctx, seller, live.NewRoom{ShopID: shop.ID, Title: "Coupon hour", StreamURL: "https://media.example.com/c.m3u8", Products: []string{serum.ID}})
 		if err != nil {
 			t.Fatal(err)
