@@ -3,6 +3,8 @@ package loopshop
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // Error kinds. Each maps to exactly one HTTP status in server.Error; nothing
@@ -101,4 +103,23 @@ func NotFound(err error, kind string) error {
 		return Errorf(ENOTFOUND, "%s not found", kind)
 	}
 	return err
+}
+
+// Needs is a constructor's refusal to build without a dependency: given
+// tells, for each dependency's name, whether it was given. It returns nil
+// when all were, or an error naming every one that was not, so that a
+// platform wired without a part fails at start instead of quietly running
+// without the feature that part provides.
+func Needs(what string, given map[string]bool) error {
+	var missing []string
+	for name, ok := range given {
+		if !ok {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	slices.Sort(missing)
+	return fmt.Errorf("%s: built without %s: pass every dependency to its constructor", what, strings.Join(missing, ", "))
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,12 +15,12 @@ import (
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/ledger"
-	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payment"
 	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 // env is the whole earning loop over fresh databases of one engine:
@@ -38,38 +37,18 @@ type env struct {
 	payouts   *payout.Service
 	books     *sqlstore.LedgerStore
 	jobs      *jobs.Runner
-	now       time.Time
+	clock     *testkit.Clock
 	n         atomic.Int64
 }
 
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
-	r := sqltest.Router(t, engine)
-	files, err := media.OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { files.Close() })
-	e := &env{t: t, router: r, books: sqlstore.NewLedgerStore(r), now: time.Now().UTC()}
-	clock := func() time.Time { return e.now }
-	cat := sqlstore.NewCatalogStore(r)
-	e.ids = identity.NewService(sqlstore.NewIdentityStore(r), r.Markets(), "test-secret", time.Hour)
-	e.catalog = catalog.NewService(cat, r.Markets())
-	e.affiliate = affiliate.NewService(sqlstore.NewAffiliateStore(r), cat, r.Markets())
-	e.affiliate.SetClock(clock)
-	e.content = content.NewService(sqlstore.NewContentStore(r), cat, files, r.Markets())
-	e.content.SetAffiliation(e.affiliate)
-	e.affiliate.SetVideos(e.content)
-	e.content.SetClock(clock)
-	e.orders = order.NewService(sqlstore.NewOrderStore(r), r.Markets(), sqlstore.NewShippingStore(r), &payment.TestCard{})
-	e.orders.SetAttribution(e.content)
-	e.orders.SetCommissions(e.affiliate)
-	e.orders.SetClock(clock)
+	clock := &testkit.Clock{}
+	clock.Set(time.Now())
+	p := testkit.New(t, engine, testkit.WithClock(clock))
+	e := &env{t: t, router: p.Router, books: sqlstore.NewLedgerStore(p.Router), clock: clock, ids: p.Identity, catalog: p.Catalog,
+		content: p.Content, affiliate: p.Affiliate, orders: p.Orders, jobs: p.Jobs, payouts: p.Payouts}
 	e.orders.RemorseWindow, e.orders.ReturnWindow = time.Minute, 7*24*time.Hour
-	e.jobs = jobs.NewRunner(sqlstore.NewJobStore(r), r.RegionNames(), slog.New(slog.DiscardHandler))
-	e.jobs.SetClock(clock)
-	e.orders.RegisterJobs(e.jobs, e.books)
-	e.payouts = payout.NewService(e.books, r.Markets())
 	return e
 }
 
@@ -95,7 +74,7 @@ func (e *env) account(creator bool) *identity.Actor {
 // later moves the clock on and runs the jobs then due.
 func (e *env) later(d time.Duration) {
 	e.t.Helper()
-	e.now = e.now.Add(d)
+	e.clock.Advance(d)
 	if _, err := e.jobs.RunDue(context.Background()); err != nil {
 		e.t.Fatal(err)
 	}
@@ -291,7 +270,7 @@ func TestRates(t *testing.T) {
 		early, late, vip := e.account(true), e.account(true), e.account(true)
 		rate := func(c *identity.Actor) int {
 			t.Helper()
-			bps, _, err := e.affiliate.Rate(ctx, "GB", c.AccountID, p.ID, e.now)
+			bps, _, err := e.affiliate.Rate(ctx, "GB", c.AccountID, p.ID, e.clock.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,18 +282,18 @@ func TestRates(t *testing.T) {
 		if got := rate(early); got != 1000 {
 			t.Errorf("rate %d; want the shop-wide 1000", got)
 		}
-		e.now = e.now.Add(time.Hour)
+		e.clock.Advance(time.Hour)
 		if _, err := e.affiliate.ChangeRate(ctx, seller, open.ID, "", 400); err != nil {
 			t.Fatal(err)
 		}
-		e.now = e.now.Add(time.Hour)
+		e.clock.Advance(time.Hour)
 		if _, err := e.affiliate.Join(ctx, late, open.ID); err != nil {
 			t.Fatal(err)
 		}
 		if a, b := rate(early), rate(late); a != 1000 || b != 400 {
 			t.Errorf("a day after lowering: the early creator earns %d, the late one %d; want 1000 and 400", a, b)
 		}
-		e.now = e.now.Add(affiliate.RateNoticePeriod)
+		e.clock.Advance(affiliate.RateNoticePeriod)
 		if got := rate(early); got != 400 {
 			t.Errorf("after the notice period the early creator earns %d; want 400", got)
 		}
@@ -442,11 +421,11 @@ func TestSamples(t *testing.T) {
 			t.Fatalf("approve: %+v %v", smp, err)
 		}
 		if smp, err = e.affiliate.ShipSample(ctx, seller, smp.ID, "Royal Mail", "RM1234GB"); err != nil || smp.Status != affiliate.SampleShipped ||
-			smp.ContentDueAt == nil || !smp.ContentDueAt.Equal(e.now.Add(affiliate.SampleContentDue)) {
+			smp.ContentDueAt == nil || !smp.ContentDueAt.Equal(e.clock.Now().Add(affiliate.SampleContentDue)) {
 			t.Fatalf("ship: %+v %v; want SHIPPED with its video due in 14 days", smp, err)
 		}
-		if smp.Overdue(e.now) || !smp.Overdue(e.now.Add(15*24*time.Hour)) {
-			t.Errorf("overdue now %v, in 15 days %v; want false then true", smp.Overdue(e.now), smp.Overdue(e.now.Add(15*24*time.Hour)))
+		if smp.Overdue(e.clock.Now()) || !smp.Overdue(e.clock.Now().Add(15*24*time.Hour)) {
+			t.Errorf("overdue now %v, in 15 days %v; want false then true", smp.Overdue(e.clock.Now()), smp.Overdue(e.clock.Now().Add(15*24*time.Hour)))
 		}
 		v, err := e.content.PostVideo(ctx, creator, content.NewVideo{Caption: "trying the balm", Anchors: []string{p.ID}}, content.Upload{Video: bytes.NewReader(mp4)})
 		if err != nil {

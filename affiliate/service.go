@@ -34,20 +34,31 @@ type Service struct {
 	now     func() time.Time
 }
 
-// NewService returns the affiliate service.
-func NewService(store Store, cat Catalog, markets *market.Set) *Service {
-	links, err := linkpolicy.New(linkpolicy.Options{})
-	if err != nil {
-		panic("affiliate: default link policy: " + err.Error())
-	}
-	return &Service{store: store, catalog: cat, markets: markets, links: links, now: identity.Now}
+// Deps is what the affiliate service is built from; every field but Now
+// is needed.
+type Deps struct {
+	Store   Store
+	Catalog Catalog
+	Markets *market.Set
+	// Links keeps off-platform contacts out of creators' notes to sellers.
+	Links *linkpolicy.Policy
+	// Videos checks the videos that fulfil free samples.
+	Videos Videos
+	// Now is the clock; nil is identity.Now.
+	Now func() time.Time
 }
 
-// SetLinkPolicy sets the policy creators' notes to sellers must pass.
-func (s *Service) SetLinkPolicy(p *linkpolicy.Policy) { s.links = p }
-
-// SetClock replaces the clock, for tests.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+// NewService returns the affiliate service.
+func NewService(d Deps) (*Service, error) {
+	if err := loopshop.Needs("affiliate", map[string]bool{"Store": d.Store != nil, "Catalog": d.Catalog != nil,
+		"Markets": d.Markets != nil, "Links": d.Links != nil, "Videos": d.Videos != nil}); err != nil {
+		return nil, err
+	}
+	if d.Now == nil {
+		d.Now = identity.Now
+	}
+	return &Service{store: d.Store, catalog: d.Catalog, markets: d.Markets, links: d.Links, videos: d.Videos, now: d.Now}, nil
+}
 
 // NewPlan is a plan as a seller sets it up.
 type NewPlan struct {

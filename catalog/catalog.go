@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -262,13 +263,33 @@ type Service struct {
 	now     func() time.Time
 }
 
+// Deps is what the catalog service is built from. Every field is needed:
+// NewService refuses to build without one, so that no check or job of the
+// catalog is silently left out.
+type Deps struct {
+	Store   Store
+	Markets *market.Set
+	// Links keeps off-platform links and contacts out of listings.
+	Links *linkpolicy.Policy
+	// Images is where images given by URL are fetched into.
+	Images ImageImport
+	// Now is the clock; nil is identity.Now.
+	Now func() time.Time
+}
+
 // NewService returns a catalog Service.
-func NewService(store Store, markets *market.Set) *Service {
-	links, err := linkpolicy.New(linkpolicy.Options{})
-	if err != nil {
-		panic("catalog: default link policy: " + err.Error())
+func NewService(d Deps) (*Service, error) {
+	if err := loopshop.Needs("catalog", map[string]bool{"Store": d.Store != nil, "Markets": d.Markets != nil, "Links": d.Links != nil,
+		"Images.Media": d.Images.Media != nil, "Images.Fetcher": d.Images.Fetcher != nil}); err != nil {
+		return nil, err
 	}
-	return &Service{store: store, inv: store, links: links, markets: markets, now: identity.Now}
+	if d.Images.Log == nil {
+		d.Images.Log = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = identity.Now
+	}
+	return &Service{store: d.Store, inv: d.Store, links: d.Links, markets: d.Markets, images: d.Images, now: d.Now}, nil
 }
 
 // CreateShop opens a shop in the actor's market with the actor as owner.

@@ -3,7 +3,6 @@ package catalog_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 // env is a catalog service over fresh databases of one engine, with the
@@ -34,17 +34,8 @@ type env struct {
 
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
-	r := sqltest.Router(t, engine)
-	store := sqlstore.NewIdentityStore(r)
-	e := &env{
-		t:        t,
-		catalog:  catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets()),
-		identity: identity.NewService(store, r.Markets(), "test-secret", time.Hour),
-		store:    store,
-		jobs:     jobs.NewRunner(sqlstore.NewJobStore(r), r.RegionNames(), slog.New(slog.DiscardHandler)),
-	}
-	e.catalog.RegisterJobs(e.jobs)
-	return e
+	p := testkit.New(t, engine)
+	return &env{t: t, catalog: p.Catalog, identity: p.Identity, store: sqlstore.NewIdentityStore(p.Router), jobs: p.Jobs}
 }
 
 // runJobs runs the background jobs that are due and returns how many ran.

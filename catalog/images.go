@@ -62,16 +62,6 @@ type ImageImport struct {
 	Log *slog.Logger
 }
 
-// SetImageImport sets where images given by URL are fetched into. Call it
-// before the job runner starts; until it is set, fetch-images jobs fail
-// and are retried.
-func (s *Service) SetImageImport(d ImageImport) {
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
-	s.images = d
-}
-
 type fetchPayload struct {
 	ProductID string `json:"product_id"`
 	// Version is the updated_at of the product's write that enqueued the
@@ -152,9 +142,6 @@ func (s *Service) handleFetchImages(ctx context.Context, j *jobs.Job) error {
 // keeps those it can get and sets them as the product's images, in order.
 // It does nothing if the product is gone or has been written since.
 func (s *Service) fetchImages(ctx context.Context, productID string, version time.Time, images []fetchImage) error {
-	if s.images.Media == nil || s.images.Fetcher == nil {
-		return fmt.Errorf("fetch images of %s: this server has no media store and fetcher set up for it", productID)
-	}
 	p, err := s.store.Product(ctx, productID)
 	if errors.Is(err, loopshop.ErrNotFound) {
 		return nil

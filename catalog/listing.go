@@ -4,14 +4,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/loopshop/loopshop/linkpolicy"
 	"github.com/loopshop/loopshop/market"
 )
-
-// SetLinkPolicy sets the policy that keeps off-platform links and contacts
-// out of listings; the default knows no platform hosts of its own, so every
-// link is off-platform.
-func (s *Service) SetLinkPolicy(p *linkpolicy.Policy) { s.links = p }
 
 // checkListingText runs the closed-loop policy over every piece of text a
 // buyer will read in the listing. After the market's cut-over date the

@@ -206,8 +206,7 @@ type Catalog interface {
 }
 
 // Affiliation answers whether a creator may promote a product: it has
-// joined an affiliate plan that covers it. Package affiliate provides
-// one; without it creators may promote nothing.
+// joined an affiliate plan that covers it (affiliate.Service is one).
 type Affiliation interface {
 	MayPromote(ctx context.Context, creatorID, productID string) (bool, error)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,59 +13,68 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/affiliate"
+	"github.com/loopshop/loopshop/attribution"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
-	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/payment"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 // env is content over fresh databases of one engine, with the catalog it
 // anchors, the orders it attributes and a media folder.
 type env struct {
-	t        *testing.T
-	router   *sqlstore.Router
-	catalog  *catalog.Service
-	ids      *identity.Service
-	content  *content.Service
-	orders   *order.Service
-	mediaDir string
-	plans    *plans
-	n        atomic.Int64
-}
-
-// plans is a stand-in for package affiliate: the products each creator
-// has joined a plan for.
-type plans struct{ joined map[string]bool }
-
-func (p *plans) MayPromote(_ context.Context, creatorID, productID string) (bool, error) {
-	return p.joined[creatorID+"/"+productID], nil
+	t         *testing.T
+	router    *sqlstore.Router
+	catalog   *catalog.Service
+	ids       *identity.Service
+	content   *content.Service
+	orders    *order.Service
+	affiliate *affiliate.Service
+	clock     *testkit.Clock
+	mediaDir  string
+	n         atomic.Int64
 }
 
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
-	r := sqltest.Router(t, engine)
-	dir := t.TempDir()
-	files, err := media.OpenLocal(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { files.Close() })
-	e := &env{t: t, router: r, mediaDir: dir, plans: &plans{joined: map[string]bool{}}}
-	e.catalog = catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets())
-	e.ids = identity.NewService(sqlstore.NewIdentityStore(r), r.Markets(), "test-secret", time.Hour)
-	e.content = content.NewService(sqlstore.NewContentStore(r), sqlstore.NewCatalogStore(r), files, r.Markets())
-	e.content.SetAffiliation(e.plans)
-	e.orders = order.NewService(sqlstore.NewOrderStore(r), r.Markets(), sqlstore.NewShippingStore(r), &payment.TestCard{})
-	e.orders.SetAttribution(e.content)
-	runner := jobs.NewRunner(sqlstore.NewJobStore(r), r.RegionNames(), slog.New(slog.DiscardHandler))
-	e.orders.RegisterJobs(runner, sqlstore.NewLedgerStore(r))
+	e := &env{t: t, clock: &testkit.Clock{}}
+	p := testkit.New(t, engine, testkit.WithClock(e.clock), func(o *platform.Options) {
+		dir := t.TempDir()
+		files, err := media.OpenLocal(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { files.Close() })
+		e.mediaDir, o.Media = dir, files
+	})
+	e.router, e.catalog, e.ids, e.content, e.affiliate, e.orders = p.Router, p.Catalog, p.Identity, p.Content, p.Affiliate, p.Orders
 	return e
+}
+
+// join lets creator promote products: the seller offers them in an open
+// plan and the creator joins it.
+func (e *env) join(seller, creator *identity.Actor, shop *catalog.Shop, products ...*catalog.Product) {
+	e.t.Helper()
+	ctx := context.Background()
+	in := affiliate.NewPlan{Kind: affiliate.Open, Name: "Plan " + creator.AccountID}
+	for _, p := range products {
+		in.Products = append(in.Products, affiliate.ProductRate{ProductID: p.ID, RateBPS: 1000})
+	}
+	plan, err := e.affiliate.CreatePlan(ctx, seller, shop.ID, in)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.affiliate.Join(ctx, creator, plan.ID); err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // account creates an account and returns its actor as a request carries it.
@@ -218,7 +226,7 @@ func TestPostVideo(t *testing.T) {
 		// A creator who joined a plan for the serum may anchor it, and place
 		// it as a showcase tile; a promo tile is the shop's.
 		creator := e.account("GB", true)
-		e.plans.joined[creator.AccountID+"/"+serum.ID] = true
+		e.join(seller, creator, shop, serum)
 		cv := e.post(creator, content.NewVideo{Caption: "my holy grail", DurationMS: 9000, Anchors: []string{serum.ID},
 			Tiles: []content.ShowcaseTile{{ProductID: serum.ID, AtMS: 4000}}})
 		if cv.CreatorID != creator.AccountID || cv.ShopID != "" || len(cv.Tiles) != 1 || cv.Tiles[0].Title != "Vitamin C serum" {
@@ -256,7 +264,7 @@ func TestCaptionWarnsBeforeCutOver(t *testing.T) {
 	e := newEnv(t, sqlstore.SQLite)
 	seller, shop := e.seller("GB", "Early Shop")
 	p := e.product(seller, shop, "Tea", "groceries")
-	e.content.SetClock(func() time.Time { return time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC) }) // GB closes the loop in September 2023
+	e.clock.Set(time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)) // GB closes the loop in September 2023
 	v, err := e.content.PostVideo(context.Background(), seller, content.NewVideo{ShopID: shop.ID, Caption: "also on example.com", Anchors: []string{p.ID}}, upload())
 	if err != nil || len(v.Warnings) != 1 || !strings.Contains(v.Warnings[0], "caption") {
 		t.Errorf("before the cut-over: %v, warnings %q; want it posted with one warning about the caption", err, v.Warnings)
@@ -276,7 +284,7 @@ func TestTapAttributesTheOrder(t *testing.T) {
 		kettle := e.product(seller, shop, "Kettle", "home")
 		v := e.post(seller, content.NewVideo{ShopID: shop.ID, Caption: "kitchen finds", Anchors: []string{mug.ID, kettle.ID}})
 		creator := e.account("GB", true)
-		e.plans.joined[creator.AccountID+"/"+mug.ID] = true
+		e.join(seller, creator, shop, mug)
 		cv := e.post(creator, content.NewVideo{Caption: "my mug", Anchors: []string{mug.ID}})
 
 		buyer := e.account("GB", false)
@@ -299,7 +307,7 @@ func TestTapAttributesTheOrder(t *testing.T) {
 			t.Fatalf("checkout: %v %v", c, err)
 		}
 		lines := c.Orders[0].Lines
-		if lines[0].Source != (order.LineSource{VideoID: v.ID, Kind: content.TouchAnchor}) || lines[1].Source != (order.LineSource{}) {
+		if lines[0].Source != (attribution.Source{VideoID: v.ID, Kind: content.TouchAnchor}) || lines[1].Source != (attribution.Source{}) {
 			t.Errorf("line sources %+v and %+v; want the mug from the video and the kettle from nowhere", lines[0].Source, lines[1].Source)
 		}
 		got, err := e.content.Video(ctx, nil, v.ID)
@@ -321,11 +329,11 @@ func TestTapAttributesTheOrder(t *testing.T) {
 
 		// Fifteen days on, the taps are out of the window.
 		e.content.Window = 14 * 24 * time.Hour
-		e.orders.SetClock(func() time.Time { return time.Now().Add(15 * 24 * time.Hour) })
+		e.clock.Advance(15 * 24 * time.Hour)
 		if c, err = e.orders.Checkout(ctx, buyer, "k3", buyMug); err != nil {
 			t.Fatal(err)
 		}
-		if src := c.Orders[0].Lines[0].Source; src != (order.LineSource{}) {
+		if src := c.Orders[0].Lines[0].Source; src != (attribution.Source{}) {
 			t.Errorf("an order after the window has source %+v; want none", src)
 		}
 	})
@@ -343,8 +351,7 @@ func TestShowcase(t *testing.T) {
 		if _, err := e.content.AddToShowcase(ctx, creator, mug.ID); loopshop.ErrorField(err) != "product_id" {
 			t.Errorf("adding without a plan: %v; want it refused on product_id", err)
 		}
-		e.plans.joined[creator.AccountID+"/"+mug.ID] = true
-		e.plans.joined[creator.AccountID+"/"+lamp.ID] = true
+		e.join(seller, creator, shop, mug, lamp)
 		for _, p := range []*catalog.Product{mug, lamp, mug} {
 			if _, err := e.content.AddToShowcase(ctx, creator, p.ID); err != nil {
 				t.Fatal(err)

@@ -11,12 +11,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/attribution"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/linkpolicy"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/media"
-	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/page"
 )
 
@@ -33,24 +33,41 @@ type Service struct {
 	Window time.Duration
 }
 
-// NewService returns the content service. Videos and posters are kept in
-// files; the catalog tells which products may be anchored.
-func NewService(store Store, cat Catalog, files media.Store, markets *market.Set) *Service {
-	links, err := linkpolicy.New(linkpolicy.Options{})
-	if err != nil {
-		panic("content: default link policy: " + err.Error())
-	}
-	return &Service{store: store, catalog: cat, media: files, markets: markets, links: links, now: identity.Now, Window: DefaultAttributionWindow}
+// Deps is what the content service is built from; every field but Now
+// and Window is needed.
+type Deps struct {
+	Store Store
+	// Catalog tells which products may be anchored.
+	Catalog Catalog
+	// Media keeps videos and posters.
+	Media   media.Store
+	Markets *market.Set
+	// Links is the policy captions and tile texts must pass.
+	Links *linkpolicy.Policy
+	// Affiliation tells whether a creator may promote a product.
+	Affiliation Affiliation
+	// Now is the clock; nil is identity.Now.
+	Now func() time.Time
+	// Window is how long a touch counts for a later order; zero is
+	// DefaultAttributionWindow.
+	Window time.Duration
 }
 
-// SetLinkPolicy sets the policy captions and tile texts must pass.
-func (s *Service) SetLinkPolicy(p *linkpolicy.Policy) { s.links = p }
-
-// SetAffiliation sets what tells whether a creator may promote a product.
-func (s *Service) SetAffiliation(a Affiliation) { s.affiliation = a }
-
-// SetClock replaces the clock, for tests.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+// NewService returns the content service.
+func NewService(d Deps) (*Service, error) {
+	if err := loopshop.Needs("content", map[string]bool{"Store": d.Store != nil, "Catalog": d.Catalog != nil, "Media": d.Media != nil,
+		"Markets": d.Markets != nil, "Links": d.Links != nil, "Affiliation": d.Affiliation != nil}); err != nil {
+		return nil, err
+	}
+	if d.Now == nil {
+		d.Now = identity.Now
+	}
+	if d.Window == 0 {
+		d.Window = DefaultAttributionWindow
+	}
+	return &Service{store: d.Store, catalog: d.Catalog, media: d.Media, markets: d.Markets, links: d.Links,
+		affiliation: d.Affiliation, now: d.Now, Window: d.Window}, nil
+}
 
 // NewVideo is a video as its author posts it.
 type NewVideo struct {
@@ -295,9 +312,6 @@ func (s *Service) Linkable(ctx context.Context, market, shopID, creatorID, produ
 }
 
 func (s *Service) mayPromote(ctx context.Context, creatorID, productID string) (bool, error) {
-	if s.affiliation == nil {
-		return false, nil
-	}
 	return s.affiliation.MayPromote(ctx, creatorID, productID)
 }
 
@@ -440,17 +454,17 @@ func (s *Service) Tap(ctx context.Context, actor *identity.Actor, kind, videoID,
 // the buyer came to it from: the last touch within the window before at.
 // Products the buyer found on their own are absent.
 // It is order.Attribution.
-func (s *Service) Attribute(ctx context.Context, marketCode, buyerID string, productIDs []string, at time.Time) (map[string]order.LineSource, error) {
+func (s *Service) Attribute(ctx context.Context, marketCode, buyerID string, productIDs []string, at time.Time) (map[string]attribution.Source, error) {
 	touches, err := s.store.LastTouches(ctx, marketCode, buyerID, productIDs, at.Add(-s.Window))
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]order.LineSource, len(touches))
+	out := make(map[string]attribution.Source, len(touches))
 	for pid, t := range touches {
 		if t.At.After(at) {
 			continue
 		}
-		out[pid] = order.LineSource{VideoID: t.VideoID, RoomID: t.RoomID, CreatorID: t.CreatorID, Kind: t.Kind}
+		out[pid] = attribution.Source{VideoID: t.VideoID, RoomID: t.RoomID, CreatorID: t.CreatorID, Kind: t.Kind}
 	}
 	return out, nil
 }

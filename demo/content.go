@@ -171,29 +171,8 @@ func (s *seeder) certify(ctx context.Context, posters []poster) error {
 		return nil
 	}
 	for _, p := range posters {
-		if err := Certify(ctx, s.University, p.actor, university.CapabilityLive); err != nil {
+		if err := s.University.Certify(ctx, p.actor, university.CapabilityLive); err != nil {
 			return fmt.Errorf("certify %s: %w", p.seller, err)
-		}
-	}
-	return nil
-}
-
-// Certify has actor read and pass, with the answer key, the Seller
-// University courses that gate capability, as a seller would: for demo
-// accounts and benchmarks. An actor certified already is left alone.
-func Certify(ctx context.Context, u *university.Service, actor *identity.Actor, capability string) error {
-	if u.Require(ctx, actor, capability) == nil {
-		return nil
-	}
-	courses := u.Catalog()
-	for _, c := range courses.Gating(capability) {
-		for _, l := range c.Lessons {
-			if _, err := u.CompleteLesson(ctx, actor, c.ID, l.ID); err != nil {
-				return err
-			}
-		}
-		if _, err := u.TakeQuiz(ctx, actor, c.ID, courses.AnswerKey(c.ID)); err != nil {
-			return fmt.Errorf("course %s: %w", c.ID, err)
 		}
 	}
 	return nil

@@ -35,6 +35,8 @@ import (
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/placeholder"
+	"github.com/loopshop/loopshop/platform"
+	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/university"
 )
 
@@ -70,6 +72,13 @@ type Deps struct {
 	ImageSize int
 	// Logger receives the line listing the demo accounts; nil: slog.Default().
 	Logger *slog.Logger
+}
+
+// FromPlatform returns the Deps of a whole platform: what serve --demo
+// seeds, with videos, plans, a live room and certified sellers.
+func FromPlatform(p *platform.Platform, log *slog.Logger) Deps {
+	return Deps{Markets: p.Markets, Identity: p.Identity, Catalog: p.Catalog, Content: p.Content, Affiliate: p.Affiliate,
+		Live: p.Live, University: p.University, Media: p.Media, Directory: sqlstore.NewIdentityStore(p.Router), Logger: log}
 }
 
 // Directory is the part of the global directory Seed reads: the market

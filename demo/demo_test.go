@@ -13,14 +13,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/catalog"
-	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/page"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 func TestLocalPrice(t *testing.T) {
@@ -99,33 +99,19 @@ func newWorld(t *testing.T, engine string) world {
 	t.Helper()
 	cfg := sqltest.Config(t, engine)
 	router := sqltest.RouterFor(t, cfg)
-	markets := router.Markets()
 	store, err := media.OpenLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
 	var log bytes.Buffer
-	dir := sqlstore.NewIdentityStore(router)
-	ids := identity.NewService(dir, markets, cfg.Secret, time.Hour)
-	aff := affiliate.NewService(sqlstore.NewAffiliateStore(router), sqlstore.NewCatalogStore(router), markets)
-	cont := content.NewService(sqlstore.NewContentStore(router), sqlstore.NewCatalogStore(router), store, markets)
-	cont.SetAffiliation(aff)
-	return world{
-		deps: Deps{
-			Markets:   markets,
-			Identity:  ids,
-			Catalog:   catalog.NewService(sqlstore.NewCatalogStore(router), markets),
-			Content:   cont,
-			Affiliate: aff,
-			Media:     store,
-			Directory: dir,
-			ImageSize: 64, // small pictures keep the test quick under -race
-			Logger:    slog.New(slog.NewTextHandler(&log, nil)),
-		},
-		ids: ids,
-		log: &log,
-	}
+	p := testkit.Platform(t, router, func(o *platform.Options) { o.Media = store })
+	deps := FromPlatform(p, slog.New(slog.NewTextHandler(&log, nil)))
+	deps.ImageSize = 64 // small pictures keep the test quick under -race
+	// The demo without live rooms: these tests are
+	// about its catalogue and accounts.
+	deps.Live, deps.University = nil, nil
+	return world{deps: deps, ids: p.Identity, log: &log}
 }
 
 // listing is what a market shows: shops by ID with their products.

@@ -88,15 +88,16 @@ type Runner struct {
 	Poll  time.Duration
 	// Workers is how many jobs run at once.
 	Workers int
-	now     func() time.Time
-	kick    chan struct{}
+	// Now is the runner's clock, which tests move on to make jobs due;
+	// nil is the time now.
+	Now  func() time.Time
+	kick chan struct{}
 }
 
 // NewRunner returns a runner over the given regions' queues.
 func NewRunner(store Store, regions []string, log *slog.Logger) *Runner {
 	return &Runner{store: store, regions: regions, log: log, handlers: map[string]Handler{},
 		Lease: time.Minute, Poll: 500 * time.Millisecond, Workers: 2,
-		now:  func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 		kick: make(chan struct{}, 1)}
 }
 
@@ -104,9 +105,12 @@ func NewRunner(store Store, regions []string, log *slog.Logger) *Runner {
 // before Run.
 func (r *Runner) Handle(kind string, h Handler) { r.handlers[kind] = h }
 
-// SetClock replaces the runner's clock, for tests that move time on to
-// make jobs due.
-func (r *Runner) SetClock(now func() time.Time) { r.now = now }
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
 
 // Kick wakes an idle worker, for a job just enqueued in this process.
 func (r *Runner) Kick() {

@@ -68,7 +68,7 @@ func TestFailedJobsRetryWithBackoffThenDie(t *testing.T) {
 		s := sqlstore.NewJobStore(r)
 		run := jobs.NewRunner(s, r.RegionNames(), quiet)
 		now := time.Now().UTC().Truncate(time.Microsecond)
-		run.SetClock(func() time.Time { return now })
+		run.Now = func() time.Time { return now }
 		attempts := 0
 		run.Handle("flaky", func(ctx context.Context, j *jobs.Job) error {
 			attempts++

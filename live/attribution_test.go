@@ -6,6 +6,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/affiliate"
+	"github.com/loopshop/loopshop/attribution"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/live"
@@ -41,6 +42,7 @@ func TestRoomCreditsOrdersAfterATap(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		w.host(creator)
 		if _, err := s.live.Start(ctx, creator, room.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +81,7 @@ func TestRoomCreditsOrdersAfterATap(t *testing.T) {
 		}
 		o := buy("after-the-room")
 		l := o.Lines[0]
-		want := order.LineSource{Kind: content.TouchLive, RoomID: room.ID, CreatorID: creator.AccountID}
+		want := attribution.Source{Kind: content.TouchLive, RoomID: room.ID, CreatorID: creator.AccountID}
 		gb, err := r.Markets().Get("GB")
 		if err != nil {
 			t.Fatal(err)
@@ -104,7 +106,7 @@ func TestRoomCreditsOrdersAfterATap(t *testing.T) {
 		if _, err := s.live.Tap(ctx, buyer, shopRoom.ID, serum.ID); err != nil {
 			t.Fatal(err)
 		}
-		if o := buy("after-the-shop-room"); o.Lines[0].Source != (order.LineSource{Kind: content.TouchLive, RoomID: shopRoom.ID}) || o.Lines[0].PlanID != "" {
+		if o := buy("after-the-shop-room"); o.Lines[0].Source != (attribution.Source{Kind: content.TouchLive, RoomID: shopRoom.ID}) || o.Lines[0].PlanID != "" {
 			t.Errorf("line %+v; want it credited to the shop's room, with no commission", o.Lines[0])
 		}
 		if a, err := s.live.Analytics(ctx, creator, room.ID); err != nil || a.Orders != 1 {
@@ -150,7 +152,7 @@ func TestMigrationGivesFlashLinesTheirRoom(t *testing.T) {
 			t.Fatalf("up again: %v", err)
 		}
 		o, err := s.orders.Order(ctx, buyer, c.Orders[0].ID)
-		if want := (order.LineSource{Kind: content.TouchLive, RoomID: room.ID}); err != nil || o.Lines[0].Source != want {
+		if want := (attribution.Source{Kind: content.TouchLive, RoomID: room.ID}); err != nil || o.Lines[0].Source != want {
 			t.Errorf("after the migration the flash line's source is %+v (%v); want %+v", o.Lines[0].Source, err, want)
 		}
 	})

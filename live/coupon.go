@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/deal"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/money"
-	"github.com/loopshop/loopshop/order"
 )
 
 // EventCoupon hands a coupon out to a room.
@@ -139,7 +139,7 @@ func (s *Service) ClaimedCoupons(ctx context.Context, actor *identity.Actor) ([]
 
 // CouponOffer is what checkout needs of a coupon the buyer claimed and has
 // not used (order.Coupons).
-func (s *Service) CouponOffer(ctx context.Context, couponID, buyerID string) (*order.CouponOffer, error) {
+func (s *Service) CouponOffer(ctx context.Context, couponID, buyerID string) (*deal.Coupon, error) {
 	c, err := s.store.Coupon(ctx, couponID)
 	if err != nil {
 		if loopshop.ErrorCode(err) == loopshop.EINVALID {
@@ -154,5 +154,5 @@ func (s *Service) CouponOffer(ctx context.Context, couponID, buyerID string) (*o
 	if !ok {
 		return nil, loopshop.ErrNotFound
 	}
-	return &order.CouponOffer{ID: c.ID, Market: c.Market, ShopID: c.ShopID, AmountOff: c.AmountOff.Amount, MinSpend: c.MinSpend.Amount, ExpiresAt: c.ExpiresAt}, nil
+	return &deal.Coupon{ID: c.ID, Market: c.Market, ShopID: c.ShopID, AmountOff: c.AmountOff.Amount, MinSpend: c.MinSpend.Amount, ExpiresAt: c.ExpiresAt}, nil
 }

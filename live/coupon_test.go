@@ -14,6 +14,7 @@ import (
 	"github.com/loopshop/loopshop/payment"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 // A buyer's claimed coupons are the ones checkout offers: those of the
@@ -26,9 +27,10 @@ func TestClaimedCoupons(t *testing.T) {
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		r := sqltest.Router(t, engine)
-		w, s := newWorld(t, r), newServer(t, r)
 		now := time.Now().UTC().Truncate(time.Second)
-		s.live.SetClock(func() time.Time { return now })
+		clock := &testkit.Clock{}
+		clock.Set(now)
+		w, s := newWorld(t, r), newServer(t, r, testkit.WithClock(clock))
 		seller, shop, serum := w.shop("GB", "Glow")
 		w.stock(seller, serum, 10)
 		otherSeller, otherShop, lamp := w.shop("GB", "Lumen")
@@ -129,6 +131,7 @@ func TestClaimedCoupons(t *testing.T) {
 
 		// Two hours on, the hour's coupon has expired.
 		now = now.Add(2 * time.Hour)
+		clock.Set(now)
 		if got, want := ids(ann), []string{day.ID, twoDays.ID}; !slices.Equal(got, want) {
 			t.Errorf("two hours on ann's coupons are %v; want %v, the expired one gone", got, want)
 		}

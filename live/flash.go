@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/attribution"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
+	"github.com/loopshop/loopshop/deal"
 	"github.com/loopshop/loopshop/identity"
-	"github.com/loopshop/loopshop/order"
 )
 
 // A flash sale lasts 10 seconds to 5 minutes.
@@ -120,7 +121,7 @@ func (s *Service) Flash(ctx context.Context, id string) (*FlashSale, error) {
 }
 
 // FlashOffer is what checkout needs of a flash sale (order.Flash).
-func (s *Service) FlashOffer(ctx context.Context, id string) (*order.FlashOffer, error) {
+func (s *Service) FlashOffer(ctx context.Context, id string) (*deal.Flash, error) {
 	f, err := s.flash.Flash(ctx, id)
 	if err != nil {
 		if loopshop.ErrorCode(err) == loopshop.EINVALID {
@@ -128,6 +129,6 @@ func (s *Service) FlashOffer(ctx context.Context, id string) (*order.FlashOffer,
 		}
 		return nil, err
 	}
-	return &order.FlashOffer{ID: f.ID, Market: f.Market, SKUID: f.SKUID, Price: f.Price, PerBuyer: f.PerBuyer, EndsAt: f.EndsAt,
-		Source: order.LineSource{Kind: content.TouchLive, RoomID: f.RoomID, CreatorID: f.CreatorID}}, nil
+	return &deal.Flash{ID: f.ID, Market: f.Market, SKUID: f.SKUID, Price: f.Price, PerBuyer: f.PerBuyer, EndsAt: f.EndsAt,
+		Source: attribution.Source{Kind: content.TouchLive, RoomID: f.RoomID, CreatorID: f.CreatorID}}, nil
 }

@@ -3,7 +3,6 @@ package live_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -16,49 +15,36 @@ import (
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/live"
-	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payment"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
+	"github.com/loopshop/loopshop/university"
 )
 
-// server is one loopshop server's live side over a router, wired as
-// cmd/loopshop wires it: checkout credits lines to what the buyer tapped,
-// and creators' plans price their commission.
+// server is one loopshop server's live side over a router: a whole
+// platform, wired as cmd/loopshop wires it (checkout credits lines to what
+// the buyer tapped, creators' plans price their commission), with the
+// regions' own event hub.
 type server struct {
 	live      *live.Service
-	hub       *sqlstore.NotifyHub
+	hub       live.Hub
 	orders    *order.Service
 	affiliate *affiliate.Service
 }
 
-func newServer(t *testing.T, r *sqlstore.Router) *server {
+func newServer(t *testing.T, r *sqlstore.Router, change ...func(*platform.Options)) *server {
 	t.Helper()
-	files, err := media.OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { files.Close() })
-	cat := sqlstore.NewCatalogStore(r)
-	cont := content.NewService(sqlstore.NewContentStore(r), cat, files, r.Markets())
-	hub := sqlstore.NewNotifyHub(r, live.NewLocalHub(), slog.New(slog.DiscardHandler))
-	t.Cleanup(func() { hub.Close() })
-	srv := &server{live: live.NewService(sqlstore.NewLiveStore(r), hub, cont, cat, r.Markets()), hub: hub,
-		orders:    order.NewService(sqlstore.NewOrderStore(r), r.Markets(), sqlstore.NewShippingStore(r), &payment.TestCard{}),
-		affiliate: affiliate.NewService(sqlstore.NewAffiliateStore(r), cat, r.Markets())}
-	cont.SetAffiliation(srv.affiliate)
-	srv.live.SetTouches(sqlstore.NewContentStore(r))
-	srv.orders.SetAttribution(cont)
-	srv.orders.SetCommissions(srv.affiliate)
-	srv.orders.SetFlash(srv.live)
-	srv.orders.SetCoupons(srv.live)
-	return srv
+	p := testkit.Platform(t, r, change...)
+	return &server{live: p.Live, hub: p.Hub, orders: p.Orders, affiliate: p.Affiliate}
 }
 
 type world struct {
 	t       *testing.T
 	r       *sqlstore.Router
+	p       *platform.Platform
 	ids     *identity.Service
 	catalog *catalog.Service
 	n       atomic.Int64
@@ -92,6 +78,7 @@ func (w *world) shop(market, name string) (*identity.Actor, *catalog.Shop, *cata
 		w.t.Fatal(err)
 	}
 	a.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
+	w.host(a)
 	p, err := w.catalog.CreateProduct(ctx, a, shop.ID, catalog.NewProduct{Title: name + " bestseller", Category: "beauty", SKUs: []catalog.NewSKU{{Price: 1500}}}, true)
 	if err != nil {
 		w.t.Fatal(err)
@@ -108,8 +95,14 @@ func (w *world) stock(seller *identity.Actor, p *catalog.Product, units int64) {
 }
 
 func newWorld(t *testing.T, r *sqlstore.Router) *world {
-	return &world{t: t, r: r, ids: identity.NewService(sqlstore.NewIdentityStore(r), r.Markets(), "test-secret", time.Hour),
-		catalog: catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets())}
+	p := testkit.Platform(t, r)
+	return &world{t: t, r: r, p: p, ids: p.Identity, catalog: p.Catalog}
+}
+
+// host passes the Seller University course a host needs to go live.
+func (w *world) host(a *identity.Actor) {
+	w.t.Helper()
+	testkit.Certify(w.t, w.p, a, university.CapabilityLive)
 }
 
 // next waits for the next event of a subscription.

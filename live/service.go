@@ -17,7 +17,6 @@ import (
 	"github.com/loopshop/loopshop/linkpolicy"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/money"
-	"github.com/loopshop/loopshop/university"
 )
 
 // ErrChanged is the store's answer when a room is no longer in the status
@@ -54,28 +53,12 @@ type Service struct {
 	now      func() time.Time
 }
 
-// Training tells whether an account has passed the Seller University
-// courses a capability needs (university.Service).
+// Training tells whether an account may go live: it has passed the
+// Seller University courses that gate it (university.Service.Gate of
+// university.CapabilityLive is one). Live knows nothing of courses: the
+// error it returns names the course to take.
 type Training interface {
-	// Require is nil if the actor may use the capability, or an error
-	// that names the course to take.
-	Require(ctx context.Context, actor *identity.Actor, capability string) error
-	// Missing returns the first course the actor must still pass for
-	// the capability, or nil.
-	Missing(ctx context.Context, actor *identity.Actor, capability string) (*university.Course, error)
-}
-
-// SetTraining gates going live on the courses training requires; without
-// it, any host may go live.
-func (s *Service) SetTraining(t Training) { s.training = t }
-
-// CourseToGoLive returns the course the actor must pass before going
-// live, or nil if it may go live.
-func (s *Service) CourseToGoLive(ctx context.Context, actor *identity.Actor) (*university.Course, error) {
-	if s.training == nil {
-		return nil, nil
-	}
-	return s.training.Missing(ctx, actor, university.CapabilityLive)
+	Require(ctx context.Context, actor *identity.Actor) error
 }
 
 // Touches records buyers' taps for attribution (content.Store is one).
@@ -83,25 +66,41 @@ type Touches interface {
 	RecordTouch(ctx context.Context, t *content.Touch) error
 }
 
-// SetTouches sets where taps on a room's products are kept; without it
-// they are not, and a room is credited only with its flash sales.
-func (s *Service) SetTouches(t Touches) { s.touches = t }
-
-// NewService returns the live service; events go out through hub.
-func NewService(store Store, hub Hub, linker Linker, cat Catalog, markets *market.Set) *Service {
-	links, err := linkpolicy.New(linkpolicy.Options{})
-	if err != nil {
-		panic("live: default link policy: " + err.Error())
-	}
-	return &Service{store: store, flash: store, products: cat, hub: hub, links: links, linker: linker, shops: cat, markets: markets,
-		viewers: NewViewers(hub, store), now: identity.Now}
+// Deps is what the live service is built from; every field but Now is
+// needed.
+type Deps struct {
+	Store Store
+	// Hub carries events to viewers.
+	Hub Hub
+	// Linker tells which products a host may put in its bag and which
+	// videos it may loop.
+	Linker  Linker
+	Catalog Catalog
+	Markets *market.Set
+	// Links is the policy chat must pass.
+	Links *linkpolicy.Policy
+	// Training gates going live on Seller University's courses.
+	Training Training
+	// Touches keeps taps on a room's products, which credit the room with
+	// the orders after them.
+	Touches Touches
+	// Now is the clock; nil is identity.Now.
+	Now func() time.Time
 }
 
-// SetLinkPolicy sets the policy chat must pass.
-func (s *Service) SetLinkPolicy(p *linkpolicy.Policy) { s.links = p }
-
-// SetClock replaces the clock, for tests.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
+// NewService returns the live service; events go out through d.Hub.
+func NewService(d Deps) (*Service, error) {
+	if err := loopshop.Needs("live", map[string]bool{"Store": d.Store != nil, "Hub": d.Hub != nil, "Linker": d.Linker != nil,
+		"Catalog": d.Catalog != nil, "Markets": d.Markets != nil, "Links": d.Links != nil, "Training": d.Training != nil,
+		"Touches": d.Touches != nil}); err != nil {
+		return nil, err
+	}
+	if d.Now == nil {
+		d.Now = identity.Now
+	}
+	return &Service{store: d.Store, flash: d.Store, products: d.Catalog, hub: d.Hub, links: d.Links, linker: d.Linker, shops: d.Catalog,
+		markets: d.Markets, viewers: NewViewers(d.Hub, d.Store), touches: d.Touches, training: d.Training, now: d.Now}, nil
+}
 
 // Hub returns the hub the service publishes to, for the viewers' side.
 func (s *Service) Hub() Hub { return s.hub }
@@ -327,7 +326,7 @@ func (s *Service) Tap(ctx context.Context, actor *identity.Actor, roomID, produc
 		return nil, loopshop.Invalid("product_id", "product %s is not in the bag of live room %s", productID, r.ID)
 	}
 	t := &content.Touch{Kind: content.TouchLive, Market: r.Market, ProductID: productID, RoomID: r.ID, CreatorID: r.CreatorID, ShopID: r.ShopID, At: s.now()}
-	if actor == nil || actor.AccountID == "" || actor.Market != r.Market || s.touches == nil {
+	if actor == nil || actor.AccountID == "" || actor.Market != r.Market {
 		return t, nil
 	}
 	t.BuyerID = actor.AccountID
@@ -377,9 +376,9 @@ func (s *Service) move(ctx context.Context, actor *identity.Actor, id, from, to 
 	if r.Status != from {
 		return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room is %s; only a %s room can go %s", r.Status, from, to)
 	}
-	if to == Live && s.training != nil {
+	if to == Live {
 		// The host going live must have passed the courses that gate it.
-		if err := s.training.Require(ctx, actor, university.CapabilityLive); err != nil {
+		if err := s.training.Require(ctx, actor); err != nil {
 			return nil, err
 		}
 	}

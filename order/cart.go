@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/deal"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/money"
@@ -75,7 +76,7 @@ func (s *Service) QuoteCoupon(ctx context.Context, actor *identity.Actor, items 
 	if items, err = normalize(items); err != nil {
 		return nil, err
 	}
-	var coupon *CouponOffer
+	var coupon *deal.Coupon
 	if couponID != "" {
 		if coupon, err = s.couponOffer(ctx, m, actor.AccountID, couponID); err != nil {
 			return nil, err
@@ -85,7 +86,7 @@ func (s *Service) QuoteCoupon(ctx context.Context, actor *identity.Actor, items 
 }
 
 // priced prices items as checkout charges them, with the coupon if any.
-func (s *Service) priced(ctx context.Context, m market.Market, items []CartItem, coupon *CouponOffer) (*Cart, error) {
+func (s *Service) priced(ctx context.Context, m market.Market, items []CartItem, coupon *deal.Coupon) (*Cart, error) {
 	c := &Cart{Items: items, Orders: []*Order{}, Total: money.New(0, m.Currency)}
 	if len(items) == 0 {
 		return c, nil

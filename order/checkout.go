@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/attribution"
+	"github.com/loopshop/loopshop/deal"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/ledger"
@@ -132,7 +134,7 @@ func normalize(items []CartItem) ([]CartItem, error) {
 // order the shops first appear: lines, tax per line, shipping from each
 // shop's rate card, commission and payment fee. Cart and checkout share
 // it, so the cart shows what checkout charges.
-func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, method string, coupon *CouponOffer) ([]*Order, error) {
+func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, method string, coupon *deal.Coupon) ([]*Order, error) {
 	ids := make([]string, len(items))
 	for i, it := range items {
 		ids[i] = it.SKUID
@@ -161,7 +163,7 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 			byShop[k.ShopID] = o
 			orders = append(orders, o)
 		}
-		price, source := k.Price, LineSource{}
+		price, source := k.Price, attribution.Source{}
 		if it.FlashSaleID != "" {
 			f, err := s.flashOffer(ctx, m, it, i)
 			if err != nil {
@@ -214,9 +216,6 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 // from. A line bought in a flash sale keeps its room. It reads before the
 // checkout's transaction, so the transaction stays as short as it was.
 func (s *Service) attribute(ctx context.Context, market, buyerID string, orders []*Order, at time.Time) error {
-	if s.sources == nil {
-		return nil
-	}
 	var ids []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
@@ -229,7 +228,7 @@ func (s *Service) attribute(ctx context.Context, market, buyerID string, orders 
 	}
 	for _, o := range orders {
 		for i := range o.Lines {
-			if o.Lines[i].Source == (LineSource{}) {
+			if o.Lines[i].Source == (attribution.Source{}) {
 				o.Lines[i].Source = src[o.Lines[i].ProductID]
 			}
 		}
@@ -293,7 +292,7 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 	if items, err = normalize(items); err != nil {
 		return nil, err
 	}
-	var coupon *CouponOffer
+	var coupon *deal.Coupon
 	if req.CouponID != "" {
 		if coupon, err = s.couponOffer(ctx, m, actor.AccountID, req.CouponID); err != nil {
 			return nil, err

@@ -18,18 +18,11 @@ type Commissions interface {
 	Rate(ctx context.Context, market, creatorID, productID string, at time.Time) (bps int, planID string, err error)
 }
 
-// SetCommissions sets what checkout asks for creators' rates; without it,
-// creators earn nothing.
-func (s *Service) SetCommissions(c Commissions) { s.commissions = c }
-
 // commission prices what each line's creator earns: the rate of the best
 // plan at checkout on the line's price before tax. A rate is fixed when
 // the buyer checks out: a later change of plan does not reach a paid
 // order.
 func (s *Service) commission(ctx context.Context, m market.Market, buyerID string, orders []*Order, at time.Time) error {
-	if s.commissions == nil {
-		return nil
-	}
 	for _, o := range orders {
 		for i := range o.Lines {
 			l := &o.Lines[i]

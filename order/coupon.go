@@ -4,45 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/deal"
 	"github.com/loopshop/loopshop/ledger"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/tax"
 )
 
-// CouponOffer is a coupon a buyer claimed, as checkout sees it: AmountOff
-// its shop's order of at least MinSpend, until ExpiresAt, once.
-type CouponOffer struct {
-	ID        string
-	Market    string
-	ShopID    string
-	AmountOff int64
-	MinSpend  int64
-	ExpiresAt time.Time
-}
-
 // Coupons finds the coupons buyers claimed (package live).
 type Coupons interface {
 	// CouponOffer returns the coupon if the buyer claimed it and has not
 	// used it; loopshop.ErrNotFound otherwise.
-	CouponOffer(ctx context.Context, couponID, buyerID string) (*CouponOffer, error)
+	CouponOffer(ctx context.Context, couponID, buyerID string) (*deal.Coupon, error)
 }
-
-// SetCoupons sets what checkout reads coupons from.
-func (s *Service) SetCoupons(c Coupons) { s.coupons = c }
 
 // CouponUsedError is the store's refusal of a coupon used meanwhile.
 type CouponUsedError struct{ CouponID string }
 
 func (e *CouponUsedError) Error() string { return "coupon " + e.CouponID + " is used" }
 
-func (s *Service) couponOffer(ctx context.Context, m market.Market, buyerID, id string) (*CouponOffer, error) {
-	if s.coupons == nil {
-		return nil, loopshop.Invalid("coupon_id", "coupons are not open on this server")
-	}
+func (s *Service) couponOffer(ctx context.Context, m market.Market, buyerID, id string) (*deal.Coupon, error) {
 	c, err := s.coupons.CouponOffer(ctx, id, buyerID)
 	if errors.Is(err, loopshop.ErrNotFound) || (err == nil && c.Market != m.Code) {
 		return nil, loopshop.Invalid("coupon_id", "you have no unused coupon %s; claim it in the live room first", id)
@@ -59,7 +42,7 @@ func (s *Service) couponOffer(ctx context.Context, m market.Market, buyerID, id 
 // applyCoupon takes the coupon's amount off the order of its shop, spread
 // over the order's lines in proportion to their amounts (the last line
 // takes the rounding), and recomputes each line's tax on what is paid.
-func applyCoupon(m market.Market, orders []*Order, c *CouponOffer) error {
+func applyCoupon(m market.Market, orders []*Order, c *deal.Coupon) error {
 	for _, o := range orders {
 		if o.ShopID != c.ShopID {
 			continue

@@ -26,6 +26,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/loopshop/loopshop/attribution"
 	"github.com/loopshop/loopshop/money"
 )
 
@@ -151,7 +152,7 @@ type Line struct {
 	// Discount is the line's share of its order's coupon discount.
 	Discount money.Money `json:"discount,omitzero"`
 	// Source is the content the buyer came to the product from, if any.
-	Source LineSource `json:"source,omitzero"`
+	Source attribution.Source `json:"source,omitzero"`
 	// FlashSaleID is the live room's flash sale the line was bought in,
 	// at its deal price and out of its allocation.
 	FlashSaleID string `json:"flash_sale_id,omitempty"`
@@ -160,18 +161,6 @@ type Line struct {
 	PlanID            string      `json:"plan_id,omitempty"`
 	CommissionBPS     int         `json:"commission_bps,omitempty"`
 	CreatorCommission money.Money `json:"creator_commission,omitzero"`
-}
-
-// LineSource is where an order line came from: the video, creator
-// showcase or live room whose product the buyer tapped last before
-// buying, within the attribution window, or the live room whose flash
-// sale it was bought in. CreatorID is the creator the line earns
-// commission for, if any.
-type LineSource struct {
-	VideoID   string `json:"video_id,omitempty"`
-	RoomID    string `json:"room_id,omitempty"`
-	CreatorID string `json:"creator_id,omitempty"`
-	Kind      string `json:"kind,omitempty"` // anchor, tile, showcase or live
 }
 
 // Who moves an order.

@@ -3,11 +3,9 @@ package order_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
@@ -17,8 +15,10 @@ import (
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/payment"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 // env is the order service over fresh databases of one engine, with the
@@ -32,19 +32,30 @@ type env struct {
 	books   *sqlstore.LedgerStore
 	cards   *payment.TestCard
 	jobs    *jobs.Runner
+	p       *platform.Platform
 	n       atomic.Int64
 }
 
-func newEnv(t *testing.T, engine string) *env {
+func newEnv(t *testing.T, engine string, change ...func(*platform.Options)) *env {
 	t.Helper()
-	r := sqltest.Router(t, engine)
-	e := &env{t: t, router: r, cards: &payment.TestCard{}, books: sqlstore.NewLedgerStore(r)}
-	e.catalog = catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets())
-	e.ids = identity.NewService(sqlstore.NewIdentityStore(r), r.Markets(), "test-secret", time.Hour)
-	e.orders = order.NewService(sqlstore.NewOrderStore(r), r.Markets(), sqlstore.NewShippingStore(r), e.cards)
-	e.jobs = jobs.NewRunner(sqlstore.NewJobStore(r), r.RegionNames(), slog.New(slog.DiscardHandler))
-	e.orders.RegisterJobs(e.jobs, e.books)
+	e := &env{t: t, cards: &payment.TestCard{}}
+	e.p = testkit.New(t, engine, append([]func(*platform.Options){testkit.WithPayments(e.cards)}, change...)...)
+	e.router, e.catalog, e.ids, e.orders, e.jobs = e.p.Router, e.p.Catalog, e.p.Identity, e.p.Orders, e.p.Jobs
+	e.books = sqlstore.NewLedgerStore(e.router)
 	return e
+}
+
+// withCoupons replaces the order service by one that reads coupons from c,
+// its other parts the platform's.
+func (e *env) withCoupons(c order.Coupons) {
+	e.t.Helper()
+	var err error
+	e.orders, err = order.NewService(order.Deps{Store: sqlstore.NewOrderStore(e.router), Markets: e.router.Markets(),
+		Rates: sqlstore.NewShippingStore(e.router), Cards: e.cards, Attribution: e.p.Content, Commissions: e.p.Affiliate,
+		Flash: e.p.Live, Coupons: c})
+	if err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 // buyer returns a signed-in buyer of market. Orders need no account row,
@@ -510,11 +521,9 @@ func TestUnpaidCheckoutExpires(t *testing.T) {
 	t.Parallel()
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
-		e := newEnv(t, engine)
 		down := &flakyProvider{}
-		e.orders = order.NewService(sqlstore.NewOrderStore(e.router), e.router.Markets(), sqlstore.NewShippingStore(e.router), down)
+		e := newEnv(t, engine, testkit.WithPayments(down))
 		e.orders.HoldTTL = 0
-		e.orders.RegisterJobs(e.jobs, e.books)
 		seller, shop := e.seller("GB", "Tea Room")
 		tea := e.product(seller, shop, "Green tea", 1200, 2)
 		b := e.buyer("GB")

@@ -6,16 +6,18 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/deal"
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/order"
-	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
+	"github.com/loopshop/loopshop/university"
 )
 
 // coupons is the coupons buyers claimed, as package live would find them.
-type coupons map[string]*order.CouponOffer // by ID, all claimed by the one buyer
+type coupons map[string]*deal.Coupon // by ID, all claimed by the one buyer
 
-func (c coupons) CouponOffer(_ context.Context, id, _ string) (*order.CouponOffer, error) {
+func (c coupons) CouponOffer(_ context.Context, id, _ string) (*deal.Coupon, error) {
 	if o, ok := c[id]; ok {
 		return o, nil
 	}
@@ -41,7 +43,7 @@ func TestQuoteCoupon(t *testing.T) {
 			t.Errorf("a coupon where coupons are not open: %v; want it refused on coupon_id", err)
 		}
 		day := time.Now().Add(24 * time.Hour)
-		e.orders.SetCoupons(coupons{
+		e.withCoupons(coupons{
 			"tea":     {ID: "tea", Market: "GB", ShopID: teaShop.ID, AmountOff: 300, MinSpend: 1000, ExpiresAt: day},
 			"mug":     {ID: "mug", Market: "GB", ShopID: mugShop.ID, AmountOff: 600, ExpiresAt: day},
 			"big":     {ID: "big", Market: "GB", ShopID: mugShop.ID, AmountOff: 9000, ExpiresAt: day},
@@ -110,10 +112,8 @@ func TestQuoteCouponIsWhatCheckoutCharges(t *testing.T) {
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		e := newEnv(t, engine)
-		// Coupons are claimed through package live; a room with an empty
-		// bag needs no linker.
-		rooms := live.NewService(sqlstore.NewLiveStore(e.router), live.NewLocalHub(), nil, sqlstore.NewCatalogStore(e.router), e.router.Markets())
-		e.orders.SetCoupons(rooms)
+		// Coupons are claimed through package live.
+		rooms := e.p.Live
 		teaSeller, teaShop := e.seller("GB", "Tea Room")
 		mugSeller, mugShop := e.seller("GB", "Mug House")
 		tea := e.product(teaSeller, teaShop, "Green tea", 1299, 10)
@@ -122,6 +122,7 @@ func TestQuoteCouponIsWhatCheckoutCharges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		testkit.Certify(t, e.p, mugSeller, university.CapabilityLive)
 		if _, err := rooms.Start(ctx, mugSeller, room.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/attribution"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/ledger"
@@ -149,23 +151,46 @@ const (
 	DefaultCommissionBPS = 500
 )
 
-// NewService returns the order service. card takes card payments (the
-// test provider or Stripe); cash on delivery is built in.
-func NewService(store Store, markets *market.Set, rates shipping.Store, card payment.Provider) *Service {
-	return &Service{store: store, markets: markets, shipping: rates, card: card, cod: payment.NewCOD(), now: identity.Now,
-		HoldTTL: DefaultHoldTTL, RemorseWindow: DefaultRemorseWindow, ReturnWindow: DefaultReturnWindow, CommissionBPS: DefaultCommissionBPS}
+// Deps is what the order service is built from; every field but Now is
+// needed.
+type Deps struct {
+	Store   Store
+	Markets *market.Set
+	// Rates are the shops' shipping rate cards.
+	Rates shipping.Store
+	// Cards takes card payments (the test provider or Stripe); cash on
+	// delivery is built in.
+	Cards payment.Provider
+	// Attribution tells each line's source: where the buyer came from.
+	Attribution Attribution
+	// Commissions prices what creators earn on the lines they brought.
+	Commissions Commissions
+	// Flash prices the lines of live rooms' flash sales.
+	Flash Flash
+	// Coupons finds the coupons buyers claimed in live rooms.
+	Coupons Coupons
+	// Now is the clock; nil is identity.Now.
+	Now func() time.Time
+}
+
+// NewService returns the order service.
+func NewService(d Deps) (*Service, error) {
+	if err := loopshop.Needs("order", map[string]bool{"Store": d.Store != nil, "Markets": d.Markets != nil, "Rates": d.Rates != nil,
+		"Cards": d.Cards != nil, "Attribution": d.Attribution != nil, "Commissions": d.Commissions != nil, "Flash": d.Flash != nil,
+		"Coupons": d.Coupons != nil}); err != nil {
+		return nil, err
+	}
+	if d.Now == nil {
+		d.Now = identity.Now
+	}
+	return &Service{store: d.Store, markets: d.Markets, shipping: d.Rates, card: d.Cards, cod: payment.NewCOD(), now: d.Now,
+		sources: d.Attribution, commissions: d.Commissions, flash: d.Flash, coupons: d.Coupons,
+		HoldTTL: DefaultHoldTTL, RemorseWindow: DefaultRemorseWindow, ReturnWindow: DefaultReturnWindow, CommissionBPS: DefaultCommissionBPS}, nil
 }
 
 // Attribution tells where a buyer came to products from (package
 // content): for each product, the content whose link the buyer tapped last
 // before at, within its window. Products found otherwise are absent.
 type Attribution interface {
-	Attribute(ctx context.Context, market, buyerID string, productIDs []string, at time.Time) (map[string]LineSource, error)
+	Attribute(ctx context.Context, market, buyerID string, productIDs []string, at time.Time) (map[string]attribution.Source, error)
 }
-
-// SetAttribution sets what checkout asks for each line's source; without
-// one, lines have none.
-func (s *Service) SetAttribution(a Attribution) { s.sources = a }
-
-// SetClock replaces the service's clock, for tests of timed steps.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }

@@ -22,6 +22,7 @@ import (
 	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/sqlstore"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 // Product shares its name with catalog.Product, so the document must tell
@@ -65,7 +66,7 @@ func documented(t *testing.T) *stack {
 	(&api.API{
 		Markets:    st.router.Markets(),
 		Identity:   st.ids,
-		Catalog:    catalog.NewService(sqlstore.NewCatalogStore(st.router), st.router.Markets()),
+		Catalog:    testkit.Platform(t, st.router).Catalog,
 		SessionTTL: time.Hour,
 	}).Register(st.srv)
 	return st

@@ -21,6 +21,7 @@ import (
 	"github.com/loopshop/loopshop/fetch"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/media"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/shopify"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
@@ -89,19 +90,18 @@ type imageEnv struct {
 
 func newImageEnv(t *testing.T, engine string) *imageEnv {
 	t.Helper()
-	e := &imageEnv{fixture: newFixture(t, engine)}
+	e := &imageEnv{}
 	var err error
 	if e.media, err = media.OpenLocal(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.media.Close() })
-	e.cat.SetImageImport(catalog.ImageImport{
-		Media:   e.media,
-		Fetcher: fetch.New(fetch.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}),
-		Log:     slog.New(slog.NewTextHandler(&e.log, nil)),
+	e.fixture = newFixture(t, engine, func(o *platform.Options) {
+		o.Media = e.media
+		o.Fetcher = fetch.New(fetch.Options{Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+		o.Logger = slog.New(slog.NewTextHandler(&e.log, nil))
 	})
-	e.jobs = jobs.NewRunner(sqlstore.NewJobStore(e.router), e.router.RegionNames(), slog.New(slog.DiscardHandler))
-	e.cat.RegisterJobs(e.jobs)
+	e.jobs = e.p.Jobs
 	return e
 }
 

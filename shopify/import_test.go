@@ -11,9 +11,11 @@ import (
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/shopify"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 // realFile finds a file of the shared Shopify samples, beside the checkout.
@@ -37,25 +39,27 @@ type fixture struct {
 	seller *identity.Actor
 	shop   *catalog.Shop
 	router *sqlstore.Router
+	p      *platform.Platform
 }
 
-func newFixture(t *testing.T, engine string) fixture {
+func newFixture(t *testing.T, engine string, change ...func(*platform.Options)) fixture {
 	t.Helper()
 	ctx := context.Background()
 	r := sqltest.Router(t, engine)
+	p := testkit.Platform(t, r, change...)
 	ids := identity.NewService(sqlstore.NewIdentityStore(r), r.Markets(), "k", 3600e9)
 	acc, err := ids.SignUp(ctx, identity.SignUp{Market: "GB", Email: "importer@example.com", Password: "correct horse battery"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	seller := &identity.Actor{AccountID: acc.ID, Market: "GB"}
-	cat := catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets())
+	cat := p.Catalog
 	shop, err := cat.CreateShop(ctx, seller, catalog.NewShop{Name: "Imported Goods"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	seller.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
-	return fixture{im: &shopify.Importer{Catalog: cat, Markets: r.Markets()}, cat: cat, seller: seller, shop: shop, router: r}
+	return fixture{im: &shopify.Importer{Catalog: cat, Markets: r.Markets()}, cat: cat, seller: seller, shop: shop, router: r, p: p}
 }
 
 // The expected counts were taken with Python's csv module, independently

@@ -10,6 +10,7 @@ import (
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 // seedSKU makes a GB seller with a shop and a one-SKU product, and returns
@@ -23,7 +24,7 @@ func seedSKU(t *testing.T, r *sqlstore.Router) (*catalog.Service, *identity.Acto
 		t.Fatal(err)
 	}
 	seller := &identity.Actor{AccountID: acc.ID, Market: "GB"}
-	cat := catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets())
+	cat := testkit.Platform(t, r).Catalog
 	shop, err := cat.CreateShop(ctx, seller, catalog.NewShop{Name: "Stock Shop"})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"github.com/loopshop/loopshop/shipping"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 )
 
 // shippingShop opens a shop in marketCode shipping from shipsFrom.
@@ -26,7 +27,7 @@ func shippingShop(t *testing.T, r *sqlstore.Router, marketCode, shipsFrom string
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat := catalog.NewService(sqlstore.NewCatalogStore(r), r.Markets())
+	cat := testkit.Platform(t, r).Catalog
 	shop, err := cat.CreateShop(ctx, &identity.Actor{AccountID: acc.ID, Market: marketCode}, catalog.NewShop{Name: "Parcel Shop " + shipsFrom, ShipsFrom: shipsFrom})
 	if err != nil {
 		t.Fatal(err)

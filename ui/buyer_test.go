@@ -11,6 +11,8 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/page"
+	"github.com/loopshop/loopshop/testkit"
+	"github.com/loopshop/loopshop/university"
 )
 
 func TestBuyerChecksOut(t *testing.T) {
@@ -92,7 +94,6 @@ func checkoutForm(t *testing.T, b *browser) url.Values {
 func TestCheckoutOffersClaimedCoupons(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.orders.SetCoupons(e.rooms)
 	ctx := context.Background()
 	buyer := e.seller(ctx, "GB", "ada@example.com")
 	five := int64(5)
@@ -106,6 +107,7 @@ func TestCheckoutOffersClaimedCoupons(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		testkit.Certify(t, e.p, e.gbOwner, university.CapabilityLive)
 		if _, err := e.rooms.Start(ctx, e.gbOwner, room.ID); err != nil {
 			t.Fatal(err)
 		}

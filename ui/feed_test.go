@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/page"
@@ -68,8 +69,14 @@ func TestCreatorPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.content.SetAffiliation(everything{})
 	creator := &identity.Actor{AccountID: a.ID, Market: "GB", DisplayName: a.DisplayName, IsCreator: true}
+	plan, err := e.aff.CreatePlan(ctx, e.gbOwner, e.gbShop.ID, affiliate.NewPlan{Kind: affiliate.Open, Name: "Mugs", ShopWideBPS: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.aff.Join(ctx, creator, plan.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.content.AddToShowcase(ctx, creator, e.mug.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -85,8 +92,3 @@ func TestCreatorPage(t *testing.T) {
 		t.Errorf("showcase %+v; want the mug", pg.Items)
 	}
 }
-
-// everything lets any creator promote any product.
-type everything struct{}
-
-func (everything) MayPromote(context.Context, string, string) (bool, error) { return true, nil }

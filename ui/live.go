@@ -138,8 +138,10 @@ func (u *UI) renderLiveHost(w http.ResponseWriter, r *http.Request, status int, 
 	p := liveHostPage{Room: room, Analytics: a, Notice: notice, Error: problem, Locale: mkt.Locale}
 	switch room.Status {
 	case live.Scheduled:
-		if p.Course, err = u.Live.CourseToGoLive(ctx, actor); err != nil {
-			return err
+		if u.University != nil {
+			if p.Course, err = u.University.Missing(ctx, actor, university.CapabilityLive); err != nil {
+				return err
+			}
 		}
 	case live.Ended, live.Replay:
 		vs, err := u.Content.VideosBy(ctx, room.Host(), page.Request{Limit: 50})

@@ -32,7 +32,6 @@ func TestSellerHostsLiveRoom(t *testing.T) {
 	if m == nil {
 		t.Fatalf("set up redirects to %q; want the host's page", host)
 	}
-	e.rooms.SetTraining(e.univ)
 	wantBody(t, b.get(host), []string{"Mug morning", "SCHEDULED", "Going live needs the Seller University course", `href="/university/closed-loop"`}, []string{"Go live</button>"})
 	r = b.post(host+"/start", nil)
 	wantStatus(t, r, http.StatusForbidden)

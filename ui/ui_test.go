@@ -27,11 +27,11 @@ import (
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/media"
 	"github.com/loopshop/loopshop/order"
-	"github.com/loopshop/loopshop/payment"
-	"github.com/loopshop/loopshop/payout"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
+	"github.com/loopshop/loopshop/testkit"
 	"github.com/loopshop/loopshop/ui"
 	"github.com/loopshop/loopshop/university"
 )
@@ -53,6 +53,7 @@ type env struct {
 	univ    *university.Service
 	jobs    *jobs.Runner
 	media   media.Store
+	p       *platform.Platform
 	gbShop  *catalog.Shop
 	gbOwner *identity.Actor
 	mug     *catalog.Product
@@ -85,34 +86,17 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
 	cfg := sqltest.Config(t, sqlstore.SQLite)
-	e := &env{t: t, router: sqltest.RouterFor(t, cfg)}
-	markets := e.router.Markets()
-	e.ids = identity.NewService(sqlstore.NewIdentityStore(e.router), markets, cfg.Secret, testTTL)
-	e.cat = catalog.NewService(sqlstore.NewCatalogStore(e.router), markets)
-	e.orders = order.NewService(sqlstore.NewOrderStore(e.router), markets, sqlstore.NewShippingStore(e.router), &payment.TestCard{})
-	e.orders.RemorseWindow = 0
-	e.jobs = jobs.NewRunner(sqlstore.NewJobStore(e.router), e.router.RegionNames(), slog.New(slog.DiscardHandler))
-	e.orders.RegisterJobs(e.jobs, sqlstore.NewLedgerStore(e.router))
-	store, err := media.OpenLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	e.media = store
-	e.content = content.NewService(sqlstore.NewContentStore(e.router), sqlstore.NewCatalogStore(e.router), store, markets)
-	e.orders.SetAttribution(e.content)
-	e.aff = affiliate.NewService(sqlstore.NewAffiliateStore(e.router), sqlstore.NewCatalogStore(e.router), markets)
-	e.content.SetAffiliation(e.aff)
-	e.orders.SetCommissions(e.aff)
-	e.rooms = live.NewService(sqlstore.NewLiveStore(e.router), live.NewLocalHub(), e.content, sqlstore.NewCatalogStore(e.router), markets)
-	e.rooms.SetTouches(sqlstore.NewContentStore(e.router))
-	// Going live is not gated here; the tests of the gate turn it on.
-	e.univ = university.NewService(sqlstore.NewUniversityStore(e.router), university.Courses())
-	e.orders.SetFlash(e.rooms)
+	e := &env{t: t}
 	logger := slog.New(slog.NewTextHandler(&e.log, nil))
+	e.p = testkit.Platform(t, sqltest.RouterFor(t, cfg), func(o *platform.Options) { o.SessionTTL, o.Logger = testTTL, logger })
+	p := e.p
+	e.router, e.ids, e.cat, e.orders, e.jobs, e.media = p.Router, p.Identity, p.Catalog, p.Orders, p.Jobs, p.Media
+	e.content, e.aff, e.rooms, e.univ = p.Content, p.Affiliate, p.Live, p.University
+	e.orders.RemorseWindow = 0
+	markets, store := p.Markets, p.Media
 	srv := server.New(cfg, server.Deps{Identity: e.ids, Idempotency: sqlstore.NewIdempotencyStore(e.router), Logger: logger})
 	ui.New(ui.Deps{Markets: markets, Identity: e.ids, Catalog: e.cat, Content: e.content, Affiliate: e.aff, Live: e.rooms, University: e.univ,
-		Payouts: payout.NewService(sqlstore.NewLedgerStore(e.router), markets), Orders: e.orders, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
+		Payouts: p.Payouts, Orders: e.orders, Media: store, SessionTTL: testTTL, Logger: logger}).Register(srv)
 	e.srv = httptest.NewServer(srv.Handler())
 	t.Cleanup(e.srv.Close)
 

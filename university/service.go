@@ -42,13 +42,14 @@ type Service struct {
 	now     func() time.Time
 }
 
-// NewService returns Seller University over its courses.
-func NewService(store Store, catalog *Catalog) *Service {
-	return &Service{store: store, catalog: catalog, now: identity.Now}
+// NewService returns Seller University over its courses; now is the
+// clock, nil for identity.Now.
+func NewService(store Store, catalog *Catalog, now func() time.Time) *Service {
+	if now == nil {
+		now = identity.Now
+	}
+	return &Service{store: store, catalog: catalog, now: now}
 }
-
-// SetClock replaces the clock, for tests.
-func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
 // Catalog returns the courses.
 func (s *Service) Catalog() *Catalog { return s.catalog }
@@ -188,6 +189,21 @@ func (s *Service) Require(ctx context.Context, actor *identity.Actor, capability
 	}
 	return &loopshop.Error{Code: loopshop.EFORBIDDEN, Field: "course",
 		Message: fmt.Sprintf("%s needs the Seller University course %q: take it at /university/%s (about %d minutes)", what(capability), c.Title, c.ID, c.Minutes)}
+}
+
+// Gate is the check of one capability, for a service that gates it
+// without knowing of courses (live.Training).
+type Gate struct {
+	s          *Service
+	capability string
+}
+
+// Gate returns the check of capability.
+func (s *Service) Gate(capability string) Gate { return Gate{s: s, capability: capability} }
+
+// Require is Service.Require of the gate's capability.
+func (g Gate) Require(ctx context.Context, actor *identity.Actor) error {
+	return g.s.Require(ctx, actor, g.capability)
 }
 
 // Missing returns the first course gating capability that the actor has

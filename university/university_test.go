@@ -65,9 +65,8 @@ func TestCourseToCertificate(t *testing.T) {
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		r := sqltest.Router(t, engine)
-		s := university.NewService(sqlstore.NewUniversityStore(r), university.Courses())
 		now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
-		s.SetClock(func() time.Time { return now })
+		s := university.NewService(sqlstore.NewUniversityStore(r), university.Courses(), func() time.Time { return now })
 		seller := &identity.Actor{AccountID: loopshop.NewID("acc", "GB"), Market: "GB", DisplayName: "Harriet"}
 
 		err := s.Require(ctx, seller, university.CapabilityLive)

@@ -14,26 +14,15 @@ import (
 	"time"
 
 	"github.com/loopshop/loopshop"
-	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/api"
-	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/config"
-	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/demo"
-	"github.com/loopshop/loopshop/fetch"
-	"github.com/loopshop/loopshop/identity"
-	"github.com/loopshop/loopshop/jobs"
-	"github.com/loopshop/loopshop/linkpolicy"
-	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/media"
-	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payment"
-	"github.com/loopshop/loopshop/payout"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/server"
-	"github.com/loopshop/loopshop/shipping"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/ui"
-	"github.com/loopshop/loopshop/university"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -63,23 +52,13 @@ type Main struct {
 	// Demo seeds demo data on start.
 	Demo bool
 
-	Logger   *slog.Logger
-	Router   *sqlstore.Router
-	Identity *identity.Service
-	Catalog  *catalog.Service
-	Orders   *order.Service
-	Content  *content.Service
-	// Affiliate holds the plans creators earn by.
-	Affiliate *affiliate.Service
-	// Live hosts live rooms.
-	Live *live.Service
-	// University holds Seller University's courses and certificates.
-	University *university.Service
-	liveHub    *sqlstore.NotifyHub
-	Media      *media.Local
-	Server     *server.Server
-	// Jobs runs the background jobs of every region while the server runs.
-	Jobs *jobs.Runner
+	Logger *slog.Logger
+	Router *sqlstore.Router
+	Media  *media.Local
+	// Platform is every service, built by platform.New; its background
+	// work runs while the server serves.
+	*platform.Platform
+	Server *server.Server
 
 	stopJobs func()
 
@@ -187,9 +166,9 @@ func (m *Main) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// Run opens the databases, builds the services, seeds demo data if asked,
-// and starts serving in the background. It returns once the server listens.
-func (m *Main) Run(ctx context.Context) error {
+// build opens the databases and the media store and builds the platform
+// over them.
+func (m *Main) build(ctx context.Context) error {
 	if err := m.open(ctx); err != nil {
 		return err
 	}
@@ -197,60 +176,26 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	markets := m.Router.Markets()
-	m.Identity = identity.NewService(sqlstore.NewIdentityStore(m.Router), markets, secret, m.Config.Limits.SessionTTL.Duration)
-	m.Catalog = catalog.NewService(sqlstore.NewCatalogStore(m.Router), markets)
-	links, err := linkpolicy.New(linkpolicy.Options{AllowedHosts: []string{m.Config.PublicURL}})
-	if err != nil {
-		return fmt.Errorf("public_url: %w", err)
-	}
-	m.Catalog.SetLinkPolicy(links)
 	cards, err := m.cardProvider()
 	if err != nil {
 		return err
 	}
-	m.Orders = order.NewService(sqlstore.NewOrderStore(m.Router), markets, sqlstore.NewShippingStore(m.Router), cards)
-
 	if m.Media, err = media.OpenLocal(filepath.Join(m.Config.DataDir, "media")); err != nil {
 		return err
 	}
-	// Images imported by URL are fetched from the public internet only.
-	m.Catalog.SetImageImport(catalog.ImageImport{Media: m.Media, Fetcher: fetch.New(fetch.Options{}), Log: m.Logger})
-	m.Content = content.NewService(sqlstore.NewContentStore(m.Router), sqlstore.NewCatalogStore(m.Router), m.Media, markets)
-	m.Content.SetLinkPolicy(links)
-	m.Content.Window = m.Config.AttributionWindow.Duration
-	m.Affiliate = affiliate.NewService(sqlstore.NewAffiliateStore(m.Router), sqlstore.NewCatalogStore(m.Router), markets)
-	// Creators promote what their plans cover; checkout credits each line
-	// to the content the buyer came from, and its creator's plan prices
-	// the commission.
-	m.Affiliate.SetLinkPolicy(links)
-	m.Affiliate.SetVideos(m.Content)
-	m.Content.SetAffiliation(m.Affiliate)
-	m.Orders.SetAttribution(m.Content)
-	m.Orders.SetCommissions(m.Affiliate)
-	// Live events reach viewers on every server through the regions'
-	// PostgreSQL (LISTEN/NOTIFY), or in-process for SQLite regions.
-	m.liveHub = sqlstore.NewNotifyHub(m.Router, live.NewLocalHub(), m.Logger)
-	m.Live = live.NewService(sqlstore.NewLiveStore(m.Router), m.liveHub, m.Content, sqlstore.NewCatalogStore(m.Router), markets)
-	m.Live.SetLinkPolicy(links)
-	m.Live.SetTouches(sqlstore.NewContentStore(m.Router))
-	// Going live needs the courses that gate it passed.
-	m.University = university.NewService(sqlstore.NewUniversityStore(m.Router), university.Courses())
-	m.Live.SetTraining(m.University)
-	m.Orders.SetFlash(m.Live)
-	m.Orders.SetCoupons(m.Live)
+	m.Platform, err = platform.New(m.Router, platform.Options{Payments: cards, Media: m.Media, Secret: secret,
+		PublicURL: m.Config.PublicURL, SessionTTL: m.Config.Limits.SessionTTL.Duration,
+		AttributionWindow: m.Config.AttributionWindow.Duration, Logger: m.Logger})
+	return err
+}
 
-	// Every job kind is registered before the runner starts, so that no
-	// job is claimed by a runner that cannot handle it.
-	m.Jobs = jobs.NewRunner(sqlstore.NewJobStore(m.Router), m.Router.RegionNames(), m.Logger)
-	m.Catalog.RegisterJobs(m.Jobs)
-	m.Orders.RegisterJobs(m.Jobs, sqlstore.NewLedgerStore(m.Router))
-	jobsCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() { defer close(done); m.Jobs.Run(jobsCtx) }()
-	viewersDone := make(chan struct{})
-	go func() { defer close(viewersDone); m.Live.Viewers().Run(jobsCtx, time.Second) }()
-	m.stopJobs = func() { cancel(); <-done; <-viewersDone }
+// Run opens the databases, builds the services, seeds demo data if asked,
+// and starts serving in the background. It returns once the server listens.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.build(ctx); err != nil {
+		return err
+	}
+	m.stopJobs = m.Platform.Start(ctx)
 
 	m.Server = server.New(&m.Config, server.Deps{
 		Identity:    m.Identity,
@@ -258,13 +203,15 @@ func (m *Main) Run(ctx context.Context) error {
 		Ready:       m.Router.Ping,
 		Logger:      m.Logger,
 	})
-	payouts := payout.NewService(sqlstore.NewLedgerStore(m.Router), markets)
-	(&api.API{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Orders: m.Orders,
-		Shipping: shipping.NewService(sqlstore.NewShippingStore(m.Router), markets), Payouts: payouts, SessionTTL: m.Config.Limits.SessionTTL.Duration,
-		Content: m.Content, Affiliate: m.Affiliate, Live: m.Live, University: m.University, Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
-	ui.New(ui.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Live: m.Live, University: m.University, Affiliate: m.Affiliate, Payouts: payouts, Orders: m.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media, SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
+	p := m.Platform
+	(&api.API{Markets: p.Markets, Identity: p.Identity, Catalog: p.Catalog, Orders: p.Orders, Shipping: p.Shipping, Payouts: p.Payouts,
+		SessionTTL: m.Config.Limits.SessionTTL.Duration, Content: p.Content, Affiliate: p.Affiliate, Live: p.Live, University: p.University,
+		Media: m.Media, PublicURL: m.Config.PublicURL}).Register(m.Server)
+	ui.New(ui.Deps{Markets: p.Markets, Identity: p.Identity, Catalog: p.Catalog, Content: p.Content, Live: p.Live, University: p.University,
+		Affiliate: p.Affiliate, Payouts: p.Payouts, Orders: p.Orders, Shipping: sqlstore.NewShippingStore(m.Router), Media: m.Media,
+		SessionTTL: m.Config.Limits.SessionTTL.Duration, Logger: m.Logger}).Register(m.Server)
 	if m.Demo {
-		if _, err := demo.Seed(ctx, demo.Deps{Markets: markets, Identity: m.Identity, Catalog: m.Catalog, Content: m.Content, Affiliate: m.Affiliate, Live: m.Live, University: m.University, Media: m.Media, Directory: sqlstore.NewIdentityStore(m.Router), Logger: m.Logger}); err != nil {
+		if _, err := demo.Seed(ctx, demo.FromPlatform(p, m.Logger)); err != nil {
 			return err
 		}
 	}
@@ -334,9 +281,9 @@ func (m *Main) Close() error {
 		m.stopJobs()
 		m.stopJobs = nil
 	}
-	if m.liveHub != nil {
-		err = errors.Join(err, m.liveHub.Close())
-		m.liveHub = nil
+	if m.Platform != nil {
+		err = errors.Join(err, m.Platform.Close())
+		m.Platform = nil
 	}
 	if m.Media != nil {
 		err = errors.Join(err, m.Media.Close())

@@ -10,7 +10,6 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/loopshop/loopshop/demo"
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/university"
 )
@@ -42,7 +41,7 @@ func (b *bench) live(ctx context.Context) (*benchLive, string, error) {
 		return nil, "", err
 	}
 	// The host passes the course going live needs, as every host must.
-	if err := demo.Certify(ctx, b.m.University, b.seller, university.CapabilityLive); err != nil {
+	if err := b.m.University.Certify(ctx, b.seller, university.CapabilityLive); err != nil {
 		return nil, "", err
 	}
 	if _, err := b.m.Live.Start(ctx, b.seller, room.ID); err != nil {

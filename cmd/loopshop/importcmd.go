@@ -12,10 +12,8 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/loopshop/loopshop"
-	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/shopify"
-	"github.com/loopshop/loopshop/sqlstore"
 )
 
 // runCatalogTransfer runs "loopshop import shopify-csv" and "loopshop
@@ -52,10 +50,12 @@ func runCatalogTransfer(ctx context.Context, verb string, args, environ []string
 		return errUsage
 	}
 	defer m.Close()
-	if err := m.open(ctx); err != nil {
+	// The whole platform, so that listings are checked as the server
+	// checks them; the server's job runner fetches their images.
+	if err := m.build(ctx); err != nil {
 		return err
 	}
-	cat := catalog.NewService(sqlstore.NewCatalogStore(m.Router), m.Router.Markets())
+	cat := m.Catalog
 	var codes []string
 	for _, mk := range m.Router.Markets().All() {
 		codes = append(codes, mk.Code)
