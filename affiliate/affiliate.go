@@ -116,6 +116,14 @@ type Coverage struct {
 	History    []RateChange
 }
 
+// PlanEnd ends a plan: it moves From (PlanActive) To (PlanEnded) At; a
+// plan no longer From is left as it is.
+type PlanEnd struct {
+	PlanID   string
+	From, To string
+	At       time.Time
+}
+
 // Store keeps plans and memberships in each market's region.
 type Store interface {
 	// CreatePlan stores a plan with its first rates (at its creation) and
@@ -129,15 +137,15 @@ type Store interface {
 	// product ("" for the shop-wide rate).
 	ChangeRate(ctx context.Context, planID, productID string, c RateChange) error
 	// EndPlan ends a plan: nothing earns on it from then on.
-	EndPlan(ctx context.Context, planID string, at time.Time) error
+	EndPlan(ctx context.Context, e PlanEnd) error
 	// Join stores a membership; loopshop.ErrAlreadyExists if the creator
 	// is in the plan already.
 	Join(ctx context.Context, m *Membership) error
 	// Membership returns a creator's membership of a plan.
 	Membership(ctx context.Context, planID, creatorID string) (*Membership, error)
-	// Decide sets a pending membership's status; loopshop.ErrNotFound if
-	// there is no pending one.
-	Decide(ctx context.Context, planID, creatorID, status string, at time.Time) error
+	// Decide moves a membership from one status to another;
+	// loopshop.ErrNotFound if it is not in from.
+	Decide(ctx context.Context, planID, creatorID, from, to string, at time.Time) error
 	// Members lists a plan's memberships, newest first.
 	Members(ctx context.Context, planID string) ([]Membership, error)
 	// CreatorPlans lists the plans a creator belongs to, with its

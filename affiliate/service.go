@@ -212,7 +212,7 @@ func (s *Service) EndPlan(ctx context.Context, actor *identity.Actor, planID str
 	if p.Status == PlanEnded {
 		return nil
 	}
-	return s.store.EndPlan(ctx, p.ID, s.now())
+	return s.store.EndPlan(ctx, PlanEnd{PlanID: p.ID, From: PlanActive, To: PlanEnded, At: s.now()})
 }
 
 // PlansOfShop lists a shop's plans for its staff.
@@ -273,7 +273,7 @@ func (s *Service) Decide(ctx context.Context, actor *identity.Actor, planID, cre
 	if approve {
 		status = MemberApproved
 	}
-	if err := s.store.Decide(ctx, p.ID, creatorID, status, s.now()); err != nil {
+	if err := s.store.Decide(ctx, p.ID, creatorID, MemberPending, status, s.now()); err != nil {
 		if errors.Is(err, loopshop.ErrNotFound) {
 			return nil, loopshop.Errorf(loopshop.ECONFLICT, "no pending request from %s to join this plan", creatorID)
 		}

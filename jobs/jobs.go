@@ -24,6 +24,14 @@ import (
 	"github.com/loopshop/loopshop"
 )
 
+// A job's states: queued until it is done or, after its last attempt,
+// dead. New jobs are queued.
+const (
+	StateQueued = "queued"
+	StateDone   = "done"
+	StateDead   = "dead"
+)
+
 // Job is one unit of background work.
 type Job struct {
 	ID          string

@@ -61,6 +61,35 @@ type Room struct {
 	ReplayVideoID string `json:"replay_video_id,omitempty"`
 }
 
+// Shown is the status a room is shown with, from the one stored: an ended
+// room whose host published a replay is REPLAY. Stores keep only
+// SCHEDULED, LIVE and ENDED (see migration 00023) and call Shown on read.
+func Shown(stored string, hasReplay bool) string {
+	if stored == Ended && hasReplay {
+		return Replay
+	}
+	return stored
+}
+
+// RoomFilter picks rooms by what is stored: their stored status and,
+// for ended rooms, whether they have a replay (nil: either).
+type RoomFilter struct {
+	Stored string
+	Replay *bool
+}
+
+// FilterOf is the filter of the rooms shown with status.
+func FilterOf(status string) RoomFilter {
+	yes, no := true, false
+	switch status {
+	case Replay:
+		return RoomFilter{Stored: Ended, Replay: &yes}
+	case Ended:
+		return RoomFilter{Stored: Ended, Replay: &no}
+	}
+	return RoomFilter{Stored: status}
+}
+
 // Host returns the ID of who hosts the room: its shop or its creator.
 func (r *Room) Host() string {
 	if r.ShopID != "" {
@@ -169,16 +198,17 @@ type Store interface {
 	// Room returns a room with its bag (the products' current titles and
 	// prices).
 	Room(ctx context.Context, id string) (*Room, error)
-	// SetStatus moves a room from status from to r.Status with its times;
-	// ErrChanged if it is no longer in from.
-	SetStatus(ctx context.Context, r *Room, from string) error
+	// SetStatus moves a room from status from to r.Status with its times,
+	// and with unpin takes its pinned product down; ErrChanged if it is no
+	// longer in from.
+	SetStatus(ctx context.Context, r *Room, from string, unpin bool) error
 	SetBag(ctx context.Context, roomID string, productIDs []string) error
 	SetPinned(ctx context.Context, roomID, productID string) error
-	// SetReplay sets an ended room's replay; ErrChanged if the room has
-	// not ended.
-	SetReplay(ctx context.Context, roomID, url, videoID string) error
-	// RoomsOf lists a market's rooms of a status, newest first.
-	RoomsOf(ctx context.Context, market, status string, limit int) ([]*Room, error)
+	// SetReplay sets the replay of a room whose stored status is in;
+	// ErrChanged if it is not.
+	SetReplay(ctx context.Context, roomID, url, videoID, in string) error
+	// RoomsOf lists a market's rooms that f picks, newest first.
+	RoomsOf(ctx context.Context, market string, f RoomFilter, limit int) ([]*Room, error)
 	// RoomsOfHost lists the rooms of a shop or creator, newest first.
 	RoomsOfHost(ctx context.Context, host string, limit int) ([]*Room, error)
 	AddMessage(ctx context.Context, m *Message, market string, v *Violation) error

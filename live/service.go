@@ -289,7 +289,7 @@ func (s *Service) PublishReplay(ctx context.Context, actor *identity.Actor, id s
 		}
 		videoID = in.VideoID
 	}
-	if err := s.store.SetReplay(ctx, r.ID, replayURL, videoID); err != nil {
+	if err := s.store.SetReplay(ctx, r.ID, replayURL, videoID, Ended); err != nil {
 		if errors.Is(err, ErrChanged) {
 			return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room changed meanwhile; reload it")
 		}
@@ -389,7 +389,12 @@ func (s *Service) move(ctx context.Context, actor *identity.Actor, id, from, to 
 	} else {
 		r.EndedAt = &now
 	}
-	if err := s.store.SetStatus(ctx, r, from); err != nil {
+	// A room that ends takes its pinned product down.
+	unpin := to == Ended
+	if unpin {
+		r.Pinned = ""
+	}
+	if err := s.store.SetStatus(ctx, r, from, unpin); err != nil {
 		if errors.Is(err, ErrChanged) {
 			return nil, loopshop.Errorf(loopshop.ECONFLICT, "the room changed meanwhile; reload it")
 		}
@@ -524,7 +529,7 @@ func (s *Service) Replays(ctx context.Context, marketCode string) ([]*Room, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.store.RoomsOf(ctx, m.Code, Replay, 50)
+	return s.store.RoomsOf(ctx, m.Code, FilterOf(Replay), 50)
 }
 
 // LiveNow lists a market's live rooms.
@@ -533,5 +538,5 @@ func (s *Service) LiveNow(ctx context.Context, marketCode string) ([]*Room, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.store.RoomsOf(ctx, m.Code, Live, 50)
+	return s.store.RoomsOf(ctx, m.Code, FilterOf(Live), 50)
 }

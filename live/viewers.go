@@ -43,7 +43,7 @@ const staleAfter = 10 * time.Second
 
 // PeakStore keeps a room's peak viewers.
 type PeakStore interface {
-	RaisePeak(ctx context.Context, roomID string, viewers int) error
+	RaisePeak(ctx context.Context, roomID string, viewers int, while string) error
 }
 
 // NewViewers returns the counter of this server.
@@ -176,7 +176,9 @@ func (v *Viewers) Run(ctx context.Context, interval time.Duration) {
 		for _, e := range report {
 			_ = v.hub.Publish(ctx, e)
 			if v.store != nil && totals[e.RoomID] > 0 {
-				_ = v.store.RaisePeak(ctx, e.RoomID, totals[e.RoomID])
+				// The peak is the broadcast's: a replay's viewers do not
+				// raise it.
+				_ = v.store.RaisePeak(ctx, e.RoomID, totals[e.RoomID], Live)
 			}
 		}
 	}

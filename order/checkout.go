@@ -419,12 +419,18 @@ func (s *Service) pay(ctx context.Context, c *Checkout, pr PaymentRequest) (*Che
 // settlePayment records a payment outcome on the checkout and its orders.
 func (s *Service) settlePayment(ctx context.Context, c *Checkout, p Payment) (*Checkout, error) {
 	now := s.now()
-	p.CheckoutID, p.At = c.ID, now
+	p.CheckoutID, p.At, p.From, p.OrdersFrom = c.ID, now, CheckoutPending, StatusUnpaid
 	switch p.Status {
 	case CheckoutPaid, CheckoutConfirmed:
-		p.Next, p.HoldUntil = StatusOnHold, now.Add(s.RemorseWindow)
+		// Paid or to be paid on delivery: the orders wait out the
+		// remorse window, what was bought is sold and leaves the cart.
+		holdUntil := now.Add(s.RemorseWindow)
+		p.Next, p.HoldUntil, p.SellStock, p.ClearCart = StatusOnHold, &holdUntil, true, true
+		if p.Status == CheckoutPaid {
+			p.PaidAt = &now
+		}
 		for _, o := range c.Orders {
-			j, err := jobs.New(JobEndHold, o.Market, ref{ID: o.ID}, p.HoldUntil, JobEndHold+":"+o.ID)
+			j, err := jobs.New(JobEndHold, o.Market, ref{ID: o.ID}, holdUntil, JobEndHold+":"+o.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -442,7 +448,10 @@ func (s *Service) settlePayment(ctx context.Context, c *Checkout, p Payment) (*C
 			}
 		}
 	default:
-		p.Next = StatusCancelled
+		// Declined or expired: the stock goes back on sale and the
+		// coupons may be used again; a declined card leaves the cart as
+		// it was, to try again.
+		p.Next, p.CancelledBy, p.ReleaseCoupons = StatusCancelled, BySystem, true
 		p.CancelReason = "payment " + strings.ToLower(p.Status) + ": " + p.Message
 	}
 	err := s.store.RecordPayment(ctx, p)

@@ -16,6 +16,15 @@ import (
 	"github.com/loopshop/loopshop/payment"
 )
 
+// RefundFinish is the end of a refund's wait for its provider.
+type RefundFinish struct {
+	ID       string
+	From, To string
+	At       time.Time
+	// GiveBack takes the refund's amount off the order's refunded total.
+	GiveBack bool
+}
+
 // Refund statuses.
 const (
 	RefundPending = "PENDING" // promised; the provider has not paid it yet
@@ -49,9 +58,10 @@ type RefundStore interface {
 	// enqueues the jobs, atomically.
 	AddRefund(ctx context.Context, rf *Refund, statuses []string, js ...*jobs.Job) error
 	Refund(ctx context.Context, id string) (*Refund, error)
-	// FinishRefund marks a pending refund DONE or FAILED; a failed one is
-	// taken off the order's refunded amount.
-	FinishRefund(ctx context.Context, id, status string, at time.Time) error
+	// FinishRefund applies f: the refund moves from f.From to f.To,
+	// and with f.GiveBack its amount is taken off what the order counts
+	// as refunded. Nothing happens if the refund is no longer f.From.
+	FinishRefund(ctx context.Context, f RefundFinish) error
 }
 
 // refundable are the statuses in which a paid order may be refunded in
@@ -146,11 +156,13 @@ func (s *Service) partialRefund(ctx context.Context, books ledger.Store, id stri
 			return err
 		}
 	}
-	return s.store.FinishRefund(ctx, rf.ID, RefundDone, now)
+	return s.store.FinishRefund(ctx, RefundFinish{ID: rf.ID, From: RefundPending, To: RefundDone, At: now})
 }
 
 func (s *Service) failRefund(ctx context.Context, rf *Refund, cause error) error {
-	if err := s.store.FinishRefund(ctx, rf.ID, RefundFailed, s.now()); err != nil {
+	// A refund the provider refused gives nothing back: the order may be
+	// refunded that much again.
+	if err := s.store.FinishRefund(ctx, RefundFinish{ID: rf.ID, From: RefundPending, To: RefundFailed, At: s.now(), GiveBack: true}); err != nil {
 		return err
 	}
 	return jobs.Permanent(cause)

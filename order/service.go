@@ -53,20 +53,34 @@ func (e *DuplicateCheckoutError) Error() string {
 
 // Payment is the outcome of a checkout's charge, to record.
 type Payment struct {
-	CheckoutID  string
-	Status      string // CheckoutPaid, CheckoutConfirmed, CheckoutDeclined or CheckoutExpired
+	CheckoutID string
+	// The checkout moves from From (CheckoutPending) to Status
+	// (CheckoutPaid, CheckoutConfirmed, CheckoutDeclined or
+	// CheckoutExpired); if it is no longer From, nothing is applied.
+	From        string
+	Status      string
 	ChargeID    string
 	DeclineCode string
 	Message     string
 	At          time.Time
-	// Orders move to Next (ON_HOLD when paid or confirmed, CANCELLED
-	// otherwise) with HoldUntil set when on hold.
-	Next      string
-	HoldUntil time.Time
-	// CancelReason is what the cancelled orders say, for buyer and seller.
+	// Its orders move from OrdersFrom (StatusUnpaid) to Next: ON_HOLD
+	// until HoldUntil when paid or confirmed (PaidAt set when paid),
+	// CANCELLED by CancelledBy for CancelReason otherwise.
+	OrdersFrom   string
+	Next         string
+	HoldUntil    *time.Time
+	PaidAt       *time.Time
+	CancelledBy  string
 	CancelReason string
-	Ledger       []*ledger.Transaction
-	Jobs         []*jobs.Job
+	// SellStock makes the orders' reserved units sold; without it every
+	// unit of theirs is given back (to its flash sale too).
+	SellStock bool
+	// ClearCart takes the bought SKUs out of the buyer's cart.
+	ClearCart bool
+	// ReleaseCoupons lets the coupons the orders used be used again.
+	ReleaseCoupons bool
+	Ledger         []*ledger.Transaction
+	Jobs           []*jobs.Job
 }
 
 // Change is a move of one order from one of the statuses From.
@@ -98,10 +112,10 @@ type Store interface {
 	// CheckoutByKey returns the buyer's checkout with the key.
 	CheckoutByKey(ctx context.Context, market, buyerID, key string) (*Checkout, error)
 	Checkout(ctx context.Context, id string) (*Checkout, error)
-	// RecordPayment applies p to a PENDING checkout and its UNPAID orders:
-	// stock sold or released, the bought SKUs out of the buyer's cart when
-	// paid or confirmed, ledger posted, jobs enqueued, atomically.
-	// ErrChanged if the checkout is no longer PENDING.
+	// RecordPayment applies p, atomically: the checkout's and its orders'
+	// moves, their stock sold or given back, the cart and coupons as p
+	// says, ledger posted, jobs enqueued. ErrChanged if the checkout is no
+	// longer p.From.
 	RecordPayment(ctx context.Context, p Payment) error
 	// Move applies c, or returns ErrChanged if the order is in none of From.
 	Move(ctx context.Context, c Change) error

@@ -171,13 +171,13 @@ func (s *AffiliateStore) ChangeRate(ctx context.Context, planID, productID strin
 	})
 }
 
-func (s *AffiliateStore) EndPlan(ctx context.Context, planID string, at time.Time) error {
-	db, err := s.r.ForID(planID)
+func (s *AffiliateStore) EndPlan(ctx context.Context, e affiliate.PlanEnd) error {
+	db, err := s.r.ForID(e.PlanID)
 	if err != nil {
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE affiliate_plans SET status = 'ENDED', ended_at = ? WHERE id = ? AND status = 'ACTIVE'`, at.UTC(), planID)
+		_, err := tx.Exec(ctx, `UPDATE affiliate_plans SET status = ?, ended_at = ? WHERE id = ? AND status = ?`, e.To, e.At.UTC(), e.PlanID, e.From)
 		return err
 	})
 }
@@ -236,14 +236,14 @@ func (s *AffiliateStore) Membership(ctx context.Context, planID, creatorID strin
 	return out, err
 }
 
-func (s *AffiliateStore) Decide(ctx context.Context, planID, creatorID, status string, at time.Time) error {
+func (s *AffiliateStore) Decide(ctx context.Context, planID, creatorID, from, to string, at time.Time) error {
 	db, err := s.r.ForID(planID)
 	if err != nil {
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		n, err := tx.Exec(ctx, `UPDATE affiliate_members SET status = ?, decided_at = ? WHERE plan_id = ? AND creator_id = ? AND status = 'PENDING'`,
-			status, at.UTC(), planID, creatorID)
+		n, err := tx.Exec(ctx, `UPDATE affiliate_members SET status = ?, decided_at = ? WHERE plan_id = ? AND creator_id = ? AND status = ?`,
+			to, at.UTC(), planID, creatorID, from)
 		if err == nil && n == 0 {
 			err = loopshop.ErrNotFound
 		}
@@ -337,8 +337,8 @@ func (s *AffiliateStore) OpenPlans(ctx context.Context, market string, r page.Re
 	if err != nil {
 		return nil, err
 	}
-	query := `SELECT ` + planColumns + ` FROM affiliate_plans p WHERE p.market = ? AND p.kind = 'OPEN' AND p.status = 'ACTIVE'`
-	args := []any{market}
+	query := `SELECT ` + planColumns + ` FROM affiliate_plans p WHERE p.market = ? AND p.kind = ? AND p.status = ?`
+	args := []any{market, affiliate.Open, affiliate.PlanActive}
 	if r.After != "" {
 		query += ` AND p.id < ?`
 		args = append(args, r.After)

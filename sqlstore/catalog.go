@@ -11,6 +11,7 @@ import (
 
 	"github.com/loopshop/loopshop"
 	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/page"
@@ -35,8 +36,8 @@ func (s *CatalogStore) CreateShop(ctx context.Context, shop *catalog.Shop, owner
 			shop.ID, shop.Market, shop.Name, shop.Status, shop.BusinessType, shop.LegalName, shop.ContactEmail, shop.ShipsFrom, shop.ProbationUntil, shop.CreatedAt); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO shop_members (shop_id, account_id, role, created_at) VALUES (?, ?, 'owner', ?)`,
-			shop.ID, ownerID, shop.CreatedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO shop_members (shop_id, account_id, role, created_at) VALUES (?, ?, ?, ?)`,
+			shop.ID, ownerID, identity.ShopOwner, shop.CreatedAt); err != nil {
 			return err
 		}
 		return insertWarehouse(ctx, tx, wh)
@@ -242,7 +243,8 @@ func (s *CatalogStore) ProductsByShop(ctx context.Context, shopID, status string
 		query += ` AND status = ?`
 		args = append(args, status)
 	} else {
-		query += ` AND status <> 'DELETED'`
+		query += ` AND status <> ?`
+		args = append(args, catalog.StatusDeleted)
 	}
 	if r.After != "" {
 		query += ` AND id < ?`
@@ -294,8 +296,8 @@ func (s *CatalogStore) DuplicateListing(ctx context.Context, shopID, productID, 
 		return "", err
 	}
 	var id string
-	err = db.Read().Get(ctx, `SELECT id FROM products WHERE shop_id = ? AND id < ? AND status = 'ACTIVATE' AND LOWER(title) = LOWER(?) ORDER BY id LIMIT 1`,
-		[]any{shopID, productID, title}, &id)
+	err = db.Read().Get(ctx, `SELECT id FROM products WHERE shop_id = ? AND id < ? AND status = ? AND LOWER(title) = LOWER(?) ORDER BY id LIMIT 1`,
+		[]any{shopID, productID, catalog.StatusActivate, title}, &id)
 	if isNotFound(err) {
 		return "", nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/page"
 )
 
@@ -173,7 +174,7 @@ func (s *ContentStore) fill(ctx context.Context, db *DB, vs []*content.Video, ca
 	// Reading them here, rather than counting them into the video at
 	// checkout, keeps checkout's transaction to the order's own tables.
 	return db.Read().Query(ctx, `SELECT source_video_id, COUNT(*) FROM order_lines
-		WHERE source_video_id IN (`+in+`) AND stock = 'sold' GROUP BY source_video_id`, ids, func(rows *sql.Rows) error {
+		WHERE source_video_id IN (`+in+`) AND stock = ? GROUP BY source_video_id`, append(ids, order.StockSold), func(rows *sql.Rows) error {
 		var id string
 		var n int64
 		if err := rows.Scan(&id, &n); err != nil {
@@ -218,8 +219,8 @@ func (s *ContentStore) VideosBy(ctx context.Context, author string, r page.Reque
 	if err != nil {
 		return nil, err
 	}
-	query := `SELECT ` + videoColumns + ` FROM videos v WHERE (v.shop_id = ? OR v.creator_id = ?) AND v.status = 'LIVE'`
-	args := []any{author, author}
+	query := `SELECT ` + videoColumns + ` FROM videos v WHERE (v.shop_id = ? OR v.creator_id = ?) AND v.status = ?`
+	args := []any{author, author, content.VideoLive}
 	if r.After != "" {
 		query += ` AND v.id < ?`
 		args = append(args, r.After)
@@ -236,8 +237,8 @@ func (s *ContentStore) Candidates(ctx context.Context, market string, since time
 	}
 	var vs []*content.Video
 	if err := db.Read().Query(ctx, `SELECT `+videoColumns+` FROM videos v
-		WHERE v.market = ? AND v.status = 'LIVE' AND v.created_at >= ? ORDER BY v.created_at DESC, v.id DESC LIMIT ?`,
-		[]any{market, since.UTC(), limit}, func(rows *sql.Rows) error {
+		WHERE v.market = ? AND v.status = ? AND v.created_at >= ? ORDER BY v.created_at DESC, v.id DESC LIMIT ?`,
+		[]any{market, content.VideoLive, since.UTC(), limit}, func(rows *sql.Rows) error {
 			v, err := scanVideo(rows)
 			vs = append(vs, v)
 			return err

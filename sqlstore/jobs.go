@@ -68,10 +68,10 @@ func (s *JobStore) Claim(ctx context.Context, region string, now time.Time, leas
 	var dedupe sql.NullString
 	err := db.WriteTx(ctx, func(tx *Tx) error {
 		return tx.Get(ctx, `UPDATE jobs SET leased_until = ?, attempts = attempts + 1
-			WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
+			WHERE id = (SELECT id FROM jobs WHERE state = ? AND run_at <= ? AND (leased_until IS NULL OR leased_until <= ?)
 			            ORDER BY run_at LIMIT 1`+lock+`)
 			RETURNING id, kind, market, payload, dedupe_key, run_at, attempts, max_attempts, created_at`,
-			[]any{now.Add(lease), now, now},
+			[]any{now.Add(lease), jobs.StateQueued, now, now},
 			&j.ID, &j.Kind, &j.Market, &payload, &dedupe, &j.RunAt, &j.Attempts, &j.MaxAttempts, &j.CreatedAt)
 	})
 	if err != nil {
@@ -97,7 +97,7 @@ func (s *JobStore) finish(ctx context.Context, j *jobs.Job, query string, args .
 }
 
 func (s *JobStore) Complete(ctx context.Context, j *jobs.Job, now time.Time) error {
-	return s.finish(ctx, j, `UPDATE jobs SET state = 'done', finished_at = ?, leased_until = NULL WHERE id = ?`, now, j.ID)
+	return s.finish(ctx, j, `UPDATE jobs SET state = ?, finished_at = ?, leased_until = NULL WHERE id = ?`, jobs.StateDone, now, j.ID)
 }
 
 func (s *JobStore) Retry(ctx context.Context, j *jobs.Job, runAt time.Time, lastErr string) error {
@@ -105,7 +105,7 @@ func (s *JobStore) Retry(ctx context.Context, j *jobs.Job, runAt time.Time, last
 }
 
 func (s *JobStore) Bury(ctx context.Context, j *jobs.Job, now time.Time, lastErr string) error {
-	return s.finish(ctx, j, `UPDATE jobs SET state = 'dead', finished_at = ?, leased_until = NULL, last_error = ? WHERE id = ?`, now, truncate(lastErr, 2000), j.ID)
+	return s.finish(ctx, j, `UPDATE jobs SET state = ?, finished_at = ?, leased_until = NULL, last_error = ? WHERE id = ?`, jobs.StateDead, now, truncate(lastErr, 2000), j.ID)
 }
 
 func truncate(s string, n int) string {

@@ -17,6 +17,7 @@ import (
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/market"
 	"github.com/loopshop/loopshop/money"
+	"github.com/loopshop/loopshop/order"
 )
 
 // LiveStore implements live.Store in each market's region.
@@ -62,23 +63,19 @@ func setBag(ctx context.Context, tx *Tx, roomID string, ids []string) error {
 	return nil
 }
 
-// roomStatus is a room's status as package live knows it: an ended room
-// with a replay is REPLAY (see migration 00023).
-const roomStatus = `CASE WHEN r.status = 'ENDED' AND (r.replay_url <> '' OR r.replay_video_id <> '') THEN 'REPLAY' ELSE r.status END`
-
-// hasStatus is the condition for rooms of a status as package live knows
-// it, written so that the index on (market, status, id) serves it.
-func hasStatus(status string) (string, []any) {
-	switch status {
-	case live.Replay:
-		return `r.status = 'ENDED' AND (r.replay_url <> '' OR r.replay_video_id <> '')`, nil
-	case live.Ended:
-		return `r.status = 'ENDED' AND r.replay_url = '' AND r.replay_video_id = ''`, nil
+// roomsOf is the condition for the rooms f picks, written so that the
+// index on (market, status, id) serves it.
+func roomsOf(f live.RoomFilter) (string, []any) {
+	switch {
+	case f.Replay == nil:
+		return `r.status = ?`, []any{f.Stored}
+	case *f.Replay:
+		return `r.status = ? AND (r.replay_url <> '' OR r.replay_video_id <> '')`, []any{f.Stored}
 	}
-	return `r.status = ?`, []any{status}
+	return `r.status = ? AND r.replay_url = '' AND r.replay_video_id = ''`, []any{f.Stored}
 }
 
-const roomColumns = `r.id, r.market, COALESCE(r.shop_id, ''), COALESCE(r.creator_id, ''), r.host_name, r.title, r.stream_url, r.video_id, ` + roomStatus + `,
+const roomColumns = `r.id, r.market, COALESCE(r.shop_id, ''), COALESCE(r.creator_id, ''), r.host_name, r.title, r.stream_url, r.video_id, r.status,
 	r.pinned, r.scheduled_at, r.started_at, r.ended_at, r.created_at, r.replay_url, r.replay_video_id`
 
 func (s *LiveStore) rooms(ctx context.Context, db *DB, where string, args ...any) ([]*live.Room, error) {
@@ -93,6 +90,7 @@ func (s *LiveStore) rooms(ctx context.Context, db *DB, where string, args ...any
 		}
 		r.ScheduledAt, r.CreatedAt = r.ScheduledAt.UTC(), r.CreatedAt.UTC()
 		r.StartedAt, r.EndedAt = timeOrNil(started), timeOrNil(ended)
+		r.Status = live.Shown(r.Status, r.ReplayURL != "" || r.ReplayVideoID != "")
 		out = append(out, r)
 		byID[r.ID] = r
 		return nil
@@ -132,14 +130,14 @@ func (s *LiveStore) Room(ctx context.Context, id string) (*live.Room, error) {
 	return rs[0], nil
 }
 
-func (s *LiveStore) SetStatus(ctx context.Context, r *live.Room, from string) error {
+func (s *LiveStore) SetStatus(ctx context.Context, r *live.Room, from string, unpin bool) error {
 	db, err := s.r.ForID(r.ID)
 	if err != nil {
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		n, err := tx.Exec(ctx, `UPDATE live_rooms SET status = ?, started_at = ?, ended_at = ?, pinned = CASE WHEN ? = 'ENDED' THEN '' ELSE pinned END
-			WHERE id = ? AND status = ?`, r.Status, nullTime(r.StartedAt), nullTime(r.EndedAt), r.Status, r.ID, from)
+		n, err := tx.Exec(ctx, `UPDATE live_rooms SET status = ?, started_at = ?, ended_at = ?, pinned = CASE WHEN ? THEN '' ELSE pinned END
+			WHERE id = ? AND status = ?`, r.Status, nullTime(r.StartedAt), nullTime(r.EndedAt), unpin, r.ID, from)
 		if err == nil && n == 0 {
 			err = live.ErrChanged
 		}
@@ -181,22 +179,22 @@ func (s *LiveStore) SetPinned(ctx context.Context, roomID, productID string) err
 	})
 }
 
-func (s *LiveStore) RoomsOf(ctx context.Context, market, status string, limit int) ([]*live.Room, error) {
+func (s *LiveStore) RoomsOf(ctx context.Context, market string, f live.RoomFilter, limit int) ([]*live.Room, error) {
 	db, err := s.r.ForMarket(market)
 	if err != nil {
 		return nil, err
 	}
-	cond, args := hasStatus(status)
+	cond, args := roomsOf(f)
 	return s.rooms(ctx, db, `r.market = ? AND `+cond+` ORDER BY r.id DESC LIMIT ?`, slices.Concat([]any{market}, args, []any{limit})...)
 }
 
-func (s *LiveStore) SetReplay(ctx context.Context, roomID, url, videoID string) error {
+func (s *LiveStore) SetReplay(ctx context.Context, roomID, url, videoID, in string) error {
 	db, err := s.r.ForID(roomID)
 	if err != nil {
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		n, err := tx.Exec(ctx, `UPDATE live_rooms SET replay_url = ?, replay_video_id = ? WHERE id = ? AND status = 'ENDED'`, url, videoID, roomID)
+		n, err := tx.Exec(ctx, `UPDATE live_rooms SET replay_url = ?, replay_video_id = ? WHERE id = ? AND status = ?`, url, videoID, roomID, in)
 		if err == nil && n == 0 {
 			err = live.ErrChanged
 		}
@@ -421,14 +419,13 @@ func (s *LiveStore) Flash(ctx context.Context, id string) (*live.FlashSale, erro
 }
 
 // RaisePeak records viewers as the room's peak if it is higher.
-func (s *LiveStore) RaisePeak(ctx context.Context, roomID string, viewers int) error {
+func (s *LiveStore) RaisePeak(ctx context.Context, roomID string, viewers int, while string) error {
 	db, err := s.r.ForID(roomID)
 	if err != nil {
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		// The peak is the broadcast's: a replay's viewers do not raise it.
-		_, err := tx.Exec(ctx, `UPDATE live_rooms SET peak_viewers = ? WHERE id = ? AND peak_viewers < ? AND status = 'LIVE'`, viewers, roomID, viewers)
+		_, err := tx.Exec(ctx, `UPDATE live_rooms SET peak_viewers = ? WHERE id = ? AND peak_viewers < ? AND status = ?`, viewers, roomID, viewers, while)
 		return err
 	})
 }
@@ -442,8 +439,8 @@ func (s *LiveStore) RoomSales(ctx context.Context, roomID string) (peak int, ord
 		return 0, 0, 0, 0, err
 	}
 	err = db.Read().Get(ctx, `SELECT r.peak_viewers, COUNT(DISTINCT l.order_id), COALESCE(SUM(l.quantity), 0), COALESCE(SUM(l.quantity * l.unit_price - l.discount), 0)
-		FROM live_rooms r LEFT JOIN order_lines l ON l.source_room_id = r.id AND l.source_room_id <> '' AND l.stock = 'sold'
-		WHERE r.id = ? GROUP BY r.id, r.peak_viewers`, []any{roomID}, &peak, &orders, &units, &gmv)
+		FROM live_rooms r LEFT JOIN order_lines l ON l.source_room_id = r.id AND l.source_room_id <> '' AND l.stock = ?
+		WHERE r.id = ? GROUP BY r.id, r.peak_viewers`, []any{order.StockSold, roomID}, &peak, &orders, &units, &gmv)
 	return peak, orders, units, gmv, err
 }
 

@@ -195,13 +195,13 @@ func moveStock(ctx context.Context, tx *Tx, where string, arg any, sell bool, no
 		qty                                              int64
 	}
 	var lines []line
-	cond := `l.stock IN ('reserved', 'sold')`
+	cond, args := `l.stock IN (?, ?)`, []any{arg, order.StockReserved, order.StockSold}
 	if sell {
-		cond = `l.stock = 'reserved'`
+		cond, args = `l.stock = ?`, []any{arg, order.StockReserved}
 	}
 	err := tx.Query(ctx, `SELECT l.order_id, l.line_no, l.sku_id, l.warehouse_id, l.quantity, l.stock, l.flash_sale_id, o.buyer_id
 		FROM order_lines l JOIN orders o ON o.id = l.order_id
-		WHERE `+where+` AND `+cond+` ORDER BY l.sku_id`, []any{arg}, func(rows *sql.Rows) error {
+		WHERE `+where+` AND `+cond+` ORDER BY l.sku_id`, args, func(rows *sql.Rows) error {
 		var l line
 		if err := rows.Scan(&l.orderID, &l.no, &l.skuID, &l.warehouseID, &l.qty, &l.stock, &l.flash, &l.buyer); err != nil {
 			return err
@@ -247,42 +247,37 @@ func (s *OrderStore) RecordPayment(ctx context.Context, p order.Payment) error {
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		n, err := tx.Exec(ctx, `UPDATE checkouts SET status = ?, charge_id = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ? AND status = 'PENDING'`,
-			p.Status, p.ChargeID, p.DeclineCode, p.Message, p.At, p.CheckoutID)
+		n, err := tx.Exec(ctx, `UPDATE checkouts SET status = ?, charge_id = ?, decline_code = ?, message = ?, updated_at = ? WHERE id = ? AND status = ?`,
+			p.Status, p.ChargeID, p.DeclineCode, p.Message, p.At, p.CheckoutID, p.From)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
 			return order.ErrChanged
 		}
-		if p.Next == order.StatusOnHold {
-			var paidAt any
-			if p.Status == order.CheckoutPaid {
-				paidAt = p.At
-			}
-			if _, err := tx.Exec(ctx, `UPDATE orders SET status = 'ON_HOLD', hold_until = ?, paid_at = ?, updated_at = ? WHERE checkout_id = ? AND status = 'UNPAID'`,
-				p.HoldUntil, paidAt, p.At, p.CheckoutID); err != nil {
-				return err
-			}
-			// What was bought leaves the buyer's cart; a declined card
-			// leaves the cart as it was, to try again.
+		var cancelledAt any
+		if p.CancelledBy != "" {
+			cancelledAt = p.At
+		}
+		if _, err := tx.Exec(ctx, `UPDATE orders SET status = ?, hold_until = ?, paid_at = ?, cancelled_at = ?, cancelled_by = ?, cancel_reason = ?, updated_at = ?
+			WHERE checkout_id = ? AND status = ?`, p.Next, nullTime(p.HoldUntil), nullTime(p.PaidAt), cancelledAt, p.CancelledBy, p.CancelReason, p.At,
+			p.CheckoutID, p.OrdersFrom); err != nil {
+			return err
+		}
+		if p.ClearCart {
 			if _, err := tx.Exec(ctx, `DELETE FROM cart_items WHERE buyer_id = (SELECT buyer_id FROM checkouts WHERE id = ?)
 				AND sku_id IN (SELECT l.sku_id FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.checkout_id = ?)`,
 				p.CheckoutID, p.CheckoutID); err != nil {
 				return err
 			}
-		} else {
-			if _, err := tx.Exec(ctx, `UPDATE orders SET status = 'CANCELLED', cancelled_at = ?, cancelled_by = 'system', cancel_reason = ?, updated_at = ?
-				WHERE checkout_id = ? AND status = 'UNPAID'`, p.At, p.CancelReason, p.At, p.CheckoutID); err != nil {
-				return err
-			}
-			// A coupon whose order was never paid may be used again.
+		}
+		if p.ReleaseCoupons {
 			if _, err := tx.Exec(ctx, `UPDATE live_coupon_claims SET order_id = '' WHERE order_id IN (SELECT id FROM orders WHERE checkout_id = ?)`,
 				p.CheckoutID); err != nil {
 				return err
 			}
 		}
-		if err := moveStock(ctx, tx, `o.checkout_id = ?`, p.CheckoutID, p.Next == order.StatusOnHold, p.At); err != nil {
+		if err := moveStock(ctx, tx, `o.checkout_id = ?`, p.CheckoutID, p.SellStock, p.At); err != nil {
 			return err
 		}
 		for _, t := range p.Ledger {
@@ -358,11 +353,13 @@ func (s *OrderStore) Move(ctx context.Context, c order.Change) error {
 const orderColumns = `id, checkout_id, market, shop_id, buyer_id, status, currency, subtotal, shipping_fee, tax, total, payment_method, payment_fee,
 	commission, ship_to, carrier, tracking_number, cancel_reason, cancelled_by, hold_until, paid_at, shipped_at, delivered_at, completed_at,
 	cancelled_at, created_at, updated_at, refunded, discount, coupon_id,
-	EXISTS (SELECT 1 FROM order_refunds r WHERE r.order_id = orders.id AND r.status = 'PENDING')`
+	EXISTS (SELECT 1 FROM order_refunds r WHERE r.order_id = orders.id AND r.status = ?)`
 
+// queryOrders runs a SELECT of orderColumns; its first argument, the
+// status of a refund still on its way, is added here.
 func queryOrders(ctx context.Context, x q, query string, args ...any) ([]*order.Order, error) {
 	var out []*order.Order
-	err := x.Query(ctx, query, args, func(rows *sql.Rows) error {
+	err := x.Query(ctx, query, append([]any{order.RefundPending}, args...), func(rows *sql.Rows) error {
 		var o order.Order
 		var cur, shipTo string
 		var sub, ship, tax, total, fee, comm, refunded, discount int64
@@ -582,20 +579,18 @@ func (s *OrderStore) Refund(ctx context.Context, id string) (*order.Refund, erro
 	return rf, nil
 }
 
-func (s *OrderStore) FinishRefund(ctx context.Context, id, status string, at time.Time) error {
-	db, err := s.r.ForID(id)
+func (s *OrderStore) FinishRefund(ctx context.Context, f order.RefundFinish) error {
+	db, err := s.r.ForID(f.ID)
 	if err != nil {
 		return err
 	}
 	return db.WriteTx(ctx, func(tx *Tx) error {
-		n, err := tx.Exec(ctx, `UPDATE order_refunds SET status = ?, done_at = ? WHERE id = ? AND status = 'PENDING'`, status, at, id)
-		if err != nil || n == 0 || status != order.RefundFailed {
+		n, err := tx.Exec(ctx, `UPDATE order_refunds SET status = ?, done_at = ? WHERE id = ? AND status = ?`, f.To, f.At, f.ID, f.From)
+		if err != nil || n == 0 || !f.GiveBack {
 			return err
 		}
-		// A refund the provider refused gives nothing back: the order may
-		// be refunded that much again.
 		_, err = tx.Exec(ctx, `UPDATE orders SET refunded = refunded - (SELECT amount FROM order_refunds WHERE id = ?)
-			WHERE id = (SELECT order_id FROM order_refunds WHERE id = ?)`, id, id)
+			WHERE id = (SELECT order_id FROM order_refunds WHERE id = ?)`, f.ID, f.ID)
 		return err
 	})
 }

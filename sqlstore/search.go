@@ -35,7 +35,7 @@ func (s *CatalogStore) SearchProducts(ctx context.Context, market string, terms 
 		q[len(q)-1] += "*"
 		match = strings.Join(q, " ")
 		query = `SELECT ` + prefixed("p.", productColumns) + ` FROM products_fts f JOIN products p ON p.rowid = f.rowid
-			WHERE products_fts MATCH ? AND p.market = ? AND p.status = 'ACTIVATE'
+			WHERE products_fts MATCH ? AND p.market = ? AND p.status = ?
 			ORDER BY bm25(products_fts, 10.0, 5.0, 3.0, 3.0, 1.0), p.id DESC LIMIT ? OFFSET ?`
 	default:
 		q := make([]string, len(terms))
@@ -43,12 +43,12 @@ func (s *CatalogStore) SearchProducts(ctx context.Context, market string, terms 
 		q[len(q)-1] += ":*"
 		match = strings.Join(q, " & ")
 		query = `SELECT ` + prefixed("p.", productColumns) + ` FROM products p
-			WHERE p.search @@ to_tsquery('simple', ?) AND p.market = ? AND p.status = 'ACTIVATE'
+			WHERE p.search @@ to_tsquery('simple', ?) AND p.market = ? AND p.status = ?
 			ORDER BY ts_rank_cd(p.search, to_tsquery('simple', ?)) DESC, p.id DESC LIMIT ? OFFSET ?`
 	}
-	args := []any{match, market, limit, offset}
+	args := []any{match, market, catalog.StatusActivate, limit, offset}
 	if db.Engine() != SQLite {
-		args = []any{match, market, match, limit, offset}
+		args = []any{match, market, catalog.StatusActivate, match, limit, offset}
 	}
 	return s.queryProducts(ctx, db, query, args)
 }
