@@ -175,7 +175,7 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 		lineTax, _ := tax.Of(m, amount)
 		o.Lines = append(o.Lines, Line{No: len(o.Lines) + 1, SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, Options: k.Options,
 			SellerSKU: k.SellerSKU, Quantity: it.Quantity, UnitPrice: money.New(price, m.Currency), Tax: money.New(lineTax, m.Currency), Stock: StockReserved,
-			FlashSaleID: it.FlashSaleID, Source: source})
+			FlashSaleID: it.FlashSaleID, Source: source, ShipFrom: shipFrom(k.Stock, it.Quantity)})
 		o.Subtotal.Amount += amount
 		o.Tax.Amount += lineTax
 		weight[k.ShopID] += k.WeightGrams * int(it.Quantity)

@@ -137,18 +137,21 @@ type Order struct {
 
 // Line is one SKU of an order, priced and titled as it was bought.
 type Line struct {
-	No          int         `json:"line_no"`
-	SKUID       string      `json:"sku_id"`
-	ProductID   string      `json:"product_id"`
-	WarehouseID string      `json:"warehouse_id"`
-	Title       string      `json:"title"`
-	Options     []string    `json:"options,omitempty"`
-	SellerSKU   string      `json:"seller_sku,omitempty"`
-	Quantity    int64       `json:"quantity"`
-	UnitPrice   money.Money `json:"unit_price"`
-	Tax         money.Money `json:"tax"`
-	Stock       string      `json:"stock"`
-	Shipped     bool        `json:"shipped"`
+	No          int    `json:"line_no"`
+	SKUID       string `json:"sku_id"`
+	ProductID   string `json:"product_id"`
+	WarehouseID string `json:"warehouse_id"`
+	// ShipFrom are the warehouses checkout may reserve the line in, in
+	// the order to try them; the first that has it all is WarehouseID.
+	ShipFrom  []string    `json:"-"`
+	Title     string      `json:"title"`
+	Options   []string    `json:"options,omitempty"`
+	SellerSKU string      `json:"seller_sku,omitempty"`
+	Quantity  int64       `json:"quantity"`
+	UnitPrice money.Money `json:"unit_price"`
+	Tax       money.Money `json:"tax"`
+	Stock     string      `json:"stock"`
+	Shipped   bool        `json:"shipped"`
 	// Discount is the line's share of its order's coupon discount.
 	Discount money.Money `json:"discount,omitzero"`
 	// Source is the content the buyer came to the product from, if any.

@@ -1,7 +1,10 @@
 package order
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/loopshop/loopshop"
@@ -30,6 +33,39 @@ type Item struct {
 	WeightGrams   int
 	ProductStatus string
 	ShopShipsFrom string
+	// Stock is what each warehouse has of the SKU to sell, as read.
+	Stock []WarehouseStock
+}
+
+// WarehouseStock is the units of a SKU a warehouse has to sell.
+type WarehouseStock struct {
+	WarehouseID string
+	Available   int64
+}
+
+// shipFrom is where checkout reserves quantity of a SKU: the warehouses
+// that had it all when read, the fullest first (so that stock stays spread
+// for the next buyers), by ID among equals. The store reserves in the
+// first of them that still has it all when it writes; none, or none that
+// still has it, refuses the line.
+func shipFrom(stock []WarehouseStock, quantity int64) []string {
+	var fit []WarehouseStock
+	for _, w := range stock {
+		if w.Available >= quantity {
+			fit = append(fit, w)
+		}
+	}
+	slices.SortFunc(fit, func(a, b WarehouseStock) int {
+		if c := cmp.Compare(b.Available, a.Available); c != 0 {
+			return c
+		}
+		return strings.Compare(a.WarehouseID, b.WarehouseID)
+	})
+	out := make([]string, len(fit))
+	for i, w := range fit {
+		out[i] = w.WarehouseID
+	}
+	return out
 }
 
 // OutOfStockError is the store's refusal to reserve a line.

@@ -58,38 +58,46 @@ func (s *OrderStore) Items(ctx context.Context, market string, skuIDs []string) 
 		out[it.SKUID] = &it
 		return nil
 	})
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	err = db.Read().Query(ctx, `SELECT sku_id, warehouse_id, received - reserved - sold FROM inventory
+		WHERE sku_id IN (`+placeholders(len(skuIDs))+`) ORDER BY sku_id, warehouse_id`, args[1:], func(rows *sql.Rows) error {
+		var skuID string
+		var w order.WarehouseStock
+		if err := rows.Scan(&skuID, &w.WarehouseID, &w.Available); err != nil {
+			return err
+		}
+		if it := out[skuID]; it != nil {
+			it.Stock = append(it.Stock, w)
+		}
+		return nil
+	})
 	return out, err
 }
 
-// reserve holds quantity of a SKU in one warehouse that has it all: a
-// conditional UPDATE, so that among any number of racing checkouts only
-// those the stock covers succeed. On PostgreSQL the row lock makes later
-// writers re-check the condition against the committed row.
-func reserve(ctx context.Context, tx *Tx, skuID string, quantity int64, now time.Time) (string, error) {
-	for range 3 {
-		var wh string
-		err := tx.Get(ctx, `UPDATE inventory SET reserved = reserved + ?, updated_at = ?
-			WHERE sku_id = ? AND received - reserved - sold >= ? AND warehouse_id = (
-				SELECT warehouse_id FROM inventory WHERE sku_id = ? AND received - reserved - sold >= ?
-				ORDER BY received - reserved - sold DESC, warehouse_id LIMIT 1)
-			RETURNING warehouse_id`, []any{quantity, now, skuID, quantity, skuID, quantity}, &wh)
-		if err == nil {
+// reserve holds quantity of a SKU in the first of the warehouses that has
+// it all, in the order the service chose: a conditional UPDATE each, so
+// that among any number of racing checkouts only those the stock covers
+// succeed. On PostgreSQL the row lock makes later writers re-check the
+// condition against the committed row; a warehouse emptied meanwhile
+// passes the line to the next.
+func reserve(ctx context.Context, tx *Tx, skuID string, quantity int64, warehouses []string, now time.Time) (string, error) {
+	for _, wh := range warehouses {
+		n, err := tx.Exec(ctx, `UPDATE inventory SET reserved = reserved + ?, updated_at = ?
+			WHERE sku_id = ? AND warehouse_id = ? AND received - reserved - sold >= ?`, quantity, now, skuID, wh, quantity)
+		if err != nil {
+			return "", err
+		}
+		if n == 1 {
 			return wh, nil
 		}
-		if !isNotFound(err) {
-			return "", err
-		}
-		// Either no warehouse has enough, or the one chosen was emptied
-		// by a racing checkout between the choice and the update.
-		var avail int64
-		if err := tx.Get(ctx, `SELECT COALESCE(MAX(received - reserved - sold), 0) FROM inventory WHERE sku_id = ?`, []any{skuID}, &avail); err != nil {
-			return "", err
-		}
-		if avail < quantity {
-			return "", &order.OutOfStockError{SKUID: skuID, Quantity: quantity, Available: avail}
-		}
 	}
-	return "", &order.OutOfStockError{SKUID: skuID, Quantity: quantity}
+	var avail int64
+	if err := tx.Get(ctx, `SELECT COALESCE(MAX(received - reserved - sold), 0) FROM inventory WHERE sku_id = ?`, []any{skuID}, &avail); err != nil {
+		return "", err
+	}
+	return "", &order.OutOfStockError{SKUID: skuID, Quantity: quantity, Available: avail}
 }
 
 func (s *OrderStore) CreateCheckout(ctx context.Context, c *order.Checkout, js []*jobs.Job) error {
@@ -129,7 +137,7 @@ func (s *OrderStore) CreateCheckout(ctx context.Context, c *order.Checkout, js [
 		}
 		for _, a := range lines {
 			l := &c.Orders[a.o].Lines[a.l]
-			if l.WarehouseID, err = reserve(ctx, tx, l.SKUID, l.Quantity, c.CreatedAt); err != nil {
+			if l.WarehouseID, err = reserve(ctx, tx, l.SKUID, l.Quantity, l.ShipFrom, c.CreatedAt); err != nil {
 				return err
 			}
 		}
