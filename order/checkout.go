@@ -419,13 +419,15 @@ func (s *Service) pay(ctx context.Context, c *Checkout, pr PaymentRequest) (*Che
 // settlePayment records a payment outcome on the checkout and its orders.
 func (s *Service) settlePayment(ctx context.Context, c *Checkout, p Payment) (*Checkout, error) {
 	now := s.now()
+	// The orders are paid, or cancelled when the payment fails, from
+	// where checkout left them.
 	p.CheckoutID, p.At, p.From, p.OrdersFrom = c.ID, now, CheckoutPending, StatusUnpaid
 	switch p.Status {
 	case CheckoutPaid, CheckoutConfirmed:
 		// Paid or to be paid on delivery: the orders wait out the
 		// remorse window, what was bought is sold and leaves the cart.
 		holdUntil := now.Add(s.RemorseWindow)
-		p.Next, p.HoldUntil, p.SellStock, p.ClearCart = StatusOnHold, &holdUntil, true, true
+		p.Next, p.HoldUntil, p.SellStock, p.ClearCart = to[EventPaid], &holdUntil, true, true
 		if p.Status == CheckoutPaid {
 			p.PaidAt = &now
 		}
@@ -451,7 +453,7 @@ func (s *Service) settlePayment(ctx context.Context, c *Checkout, p Payment) (*C
 		// Declined or expired: the stock goes back on sale and the
 		// coupons may be used again; a declined card leaves the cart as
 		// it was, to try again.
-		p.Next, p.CancelledBy, p.ReleaseCoupons = StatusCancelled, BySystem, true
+		p.Next, p.CancelledBy, p.ReleaseCoupons = to[EventCancelled], BySystem, true
 		p.CancelReason = "payment " + strings.ToLower(p.Status) + ": " + p.Message
 	}
 	err := s.store.RecordPayment(ctx, p)

@@ -59,7 +59,7 @@ func (s *Service) expire(ctx context.Context, id string) error {
 
 // endHold ends the buyer-remorse window: the seller may ship.
 func (s *Service) endHold(ctx context.Context, id string) error {
-	err := s.store.Move(ctx, Change{OrderID: id, From: []string{StatusOnHold}, To: StatusAwaitingShipment, At: s.now()})
+	err := s.store.Move(ctx, Change{OrderID: id, From: from(EventHoldEnded), To: to[EventHoldEnded], At: s.now()})
 	if errors.Is(err, ErrChanged) || errors.Is(err, loopshop.ErrNotFound) {
 		return nil // cancelled in the window
 	}
@@ -87,7 +87,7 @@ func (s *Service) complete(ctx context.Context, id string) error {
 	if err != nil {
 		return jobs.Permanent(fmt.Errorf("settle %s: %w", o.ID, err))
 	}
-	err = s.store.Move(ctx, Change{OrderID: o.ID, From: []string{StatusDelivered}, To: StatusCompleted, At: now, Ledger: []*ledger.Transaction{settle}})
+	err = s.store.Move(ctx, Change{OrderID: o.ID, From: from(EventCompleted), To: to[EventCompleted], At: now, Ledger: []*ledger.Transaction{settle}})
 	if errors.Is(err, ErrChanged) {
 		return nil
 	}
