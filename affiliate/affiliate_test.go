@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/payment"
 	"github.com/loopshop/loopshop/payout"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
 	"github.com/loopshop/loopshop/testkit"
@@ -38,7 +38,7 @@ type env struct {
 	books     *sqlstore.LedgerStore
 	jobs      *jobs.Runner
 	clock     *testkit.Clock
-	n         atomic.Int64
+	p         *platform.Platform
 }
 
 func newEnv(t *testing.T, engine string) *env {
@@ -46,29 +46,14 @@ func newEnv(t *testing.T, engine string) *env {
 	clock := &testkit.Clock{}
 	clock.Set(time.Now())
 	p := testkit.New(t, engine, testkit.WithClock(clock))
-	e := &env{t: t, router: p.Router, books: sqlstore.NewLedgerStore(p.Router), clock: clock, ids: p.Identity, catalog: p.Catalog,
+	e := &env{t: t, p: p, router: p.Router, books: sqlstore.NewLedgerStore(p.Router), clock: clock, ids: p.Identity, catalog: p.Catalog,
 		content: p.Content, affiliate: p.Affiliate, orders: p.Orders, jobs: p.Jobs, payouts: p.Payouts}
 	e.orders.RemorseWindow, e.orders.ReturnWindow = time.Minute, 7*24*time.Hour
 	return e
 }
 
 func (e *env) account(creator bool) *identity.Actor {
-	e.t.Helper()
-	ctx := context.Background()
-	a := &identity.Account{ID: loopshop.NewID("acc", "GB"), Market: "GB", Email: fmt.Sprintf("user%d@example.com", e.n.Add(1)),
-		DisplayName: "User", CreatedAt: identity.Now(), PasswordHash: "unused", IsCreator: creator}
-	if err := sqlstore.NewIdentityStore(e.router).CreateAccount(ctx, a); err != nil {
-		e.t.Fatal(err)
-	}
-	tok, err := e.ids.StartSession(ctx, a, identity.SessionAPI)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	act, err := e.ids.Authenticate(ctx, tok)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return act
+	return testkit.Account(e.t, e.p, "GB", creator)
 }
 
 // later moves the clock on and runs the jobs then due.

@@ -16,6 +16,7 @@ import (
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/money"
 	"github.com/loopshop/loopshop/page"
+	"github.com/loopshop/loopshop/platform"
 	"github.com/loopshop/loopshop/sqlstore"
 	"github.com/loopshop/loopshop/sqlstore/sqltest"
 	"github.com/loopshop/loopshop/testkit"
@@ -29,13 +30,13 @@ type env struct {
 	identity *identity.Service
 	store    *sqlstore.IdentityStore
 	jobs     *jobs.Runner
-	n        int
+	p        *platform.Platform
 }
 
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
 	p := testkit.New(t, engine)
-	return &env{t: t, catalog: p.Catalog, identity: p.Identity, store: sqlstore.NewIdentityStore(p.Router), jobs: p.Jobs}
+	return &env{t: t, p: p, catalog: p.Catalog, identity: p.Identity, store: sqlstore.NewIdentityStore(p.Router), jobs: p.Jobs}
 }
 
 // runJobs runs the background jobs that are due and returns how many ran.
@@ -48,25 +49,7 @@ func (e *env) runJobs() int {
 	return n
 }
 
-// account stores a new account of market directly (no password hashing:
-// these tests are about the catalog) and returns it signed in.
-func (e *env) account(market string) *identity.Actor {
-	e.t.Helper()
-	ctx := context.Background()
-	e.n++
-	a := &identity.Account{
-		ID: loopshop.NewID("acc", market), Market: market, Email: fmt.Sprintf("user%d@example.com", e.n),
-		DisplayName: fmt.Sprintf("user %d", e.n), CreatedAt: identity.Now(), PasswordHash: "unused",
-	}
-	if err := e.store.CreateAccount(ctx, a); err != nil {
-		e.t.Fatal(err)
-	}
-	tok, err := e.identity.StartSession(ctx, a, identity.SessionAPI)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return e.signIn(tok)
-}
+func (e *env) account(market string) *identity.Actor { return testkit.Account(e.t, e.p, market, false) }
 
 // session starts a new session for the actor's account.
 func (e *env) session(act *identity.Actor) string {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,9 +37,9 @@ type env struct {
 	content   *content.Service
 	orders    *order.Service
 	affiliate *affiliate.Service
+	p         *platform.Platform
 	clock     *testkit.Clock
 	mediaDir  string
-	n         atomic.Int64
 }
 
 func newEnv(t *testing.T, engine string) *env {
@@ -55,7 +54,7 @@ func newEnv(t *testing.T, engine string) *env {
 		t.Cleanup(func() { files.Close() })
 		e.mediaDir, o.Media = dir, files
 	})
-	e.router, e.catalog, e.ids, e.content, e.affiliate, e.orders = p.Router, p.Catalog, p.Identity, p.Content, p.Affiliate, p.Orders
+	e.p, e.router, e.catalog, e.ids, e.content, e.affiliate, e.orders = p, p.Router, p.Catalog, p.Identity, p.Content, p.Affiliate, p.Orders
 	return e
 }
 
@@ -77,47 +76,18 @@ func (e *env) join(seller, creator *identity.Actor, shop *catalog.Shop, products
 	}
 }
 
-// account creates an account and returns its actor as a request carries it.
 func (e *env) account(market string, creator bool) *identity.Actor {
-	e.t.Helper()
-	ctx := context.Background()
-	a := &identity.Account{ID: loopshop.NewID("acc", market), Market: market, Email: fmt.Sprintf("user%d@example.com", e.n.Add(1)),
-		DisplayName: fmt.Sprintf("User %d", e.n.Load()), CreatedAt: identity.Now(), PasswordHash: "unused", IsCreator: creator}
-	if err := sqlstore.NewIdentityStore(e.router).CreateAccount(ctx, a); err != nil {
-		e.t.Fatal(err)
-	}
-	tok, err := e.ids.StartSession(ctx, a, identity.SessionAPI)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	act, err := e.ids.Authenticate(ctx, tok)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return act
+	return testkit.Account(e.t, e.p, market, creator)
 }
 
-// seller opens a shop and returns its owner with the shop in its actor.
 func (e *env) seller(market, name string) (*identity.Actor, *catalog.Shop) {
-	e.t.Helper()
-	a := e.account(market, false)
-	shop, err := e.catalog.CreateShop(context.Background(), a, catalog.NewShop{Name: name})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	a.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
-	return a, shop
+	return testkit.Seller(e.t, e.p, market, name)
 }
 
 func (e *env) product(seller *identity.Actor, shop *catalog.Shop, title, category string) *catalog.Product {
-	e.t.Helper()
 	stock := int64(100)
-	p, err := e.catalog.CreateProduct(context.Background(), seller, shop.ID, catalog.NewProduct{Title: title, Description: "A thing.", Category: category,
-		SKUs: []catalog.NewSKU{{Price: 1999, WeightGrams: 300, Stock: &stock}}}, true)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return p
+	return testkit.Product(e.t, e.p, seller, shop, catalog.NewProduct{Title: title, Description: "A thing.", Category: category,
+		SKUs: []catalog.NewSKU{{Price: 1999, WeightGrams: 300, Stock: &stock}}})
 }
 
 // mp4 is the start of an MP4 file: enough for the type to be sniffed.

@@ -47,42 +47,18 @@ type world struct {
 	p       *platform.Platform
 	ids     *identity.Service
 	catalog *catalog.Service
-	n       atomic.Int64
 }
 
 func (w *world) account(market string, creator bool) *identity.Actor {
-	w.t.Helper()
-	ctx := context.Background()
-	a := &identity.Account{ID: loopshop.NewID("acc", market), Market: market, Email: fmt.Sprintf("u%d@example.com", w.n.Add(1)),
-		DisplayName: fmt.Sprintf("User %d", w.n.Load()), CreatedAt: identity.Now(), PasswordHash: "unused", IsCreator: creator}
-	if err := sqlstore.NewIdentityStore(w.r).CreateAccount(ctx, a); err != nil {
-		w.t.Fatal(err)
-	}
-	tok, err := w.ids.StartSession(ctx, a, identity.SessionAPI)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	act, err := w.ids.Authenticate(ctx, tok)
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	return act
+	return testkit.Account(w.t, w.p, market, creator)
 }
 
+// shop opens a shop whose owner may go live, with a product of its own.
 func (w *world) shop(market, name string) (*identity.Actor, *catalog.Shop, *catalog.Product) {
 	w.t.Helper()
-	ctx := context.Background()
-	a := w.account(market, false)
-	shop, err := w.catalog.CreateShop(ctx, a, catalog.NewShop{Name: name})
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	a.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
+	a, shop := testkit.Seller(w.t, w.p, market, name)
 	w.host(a)
-	p, err := w.catalog.CreateProduct(ctx, a, shop.ID, catalog.NewProduct{Title: name + " bestseller", Category: "beauty", SKUs: []catalog.NewSKU{{Price: 1500}}}, true)
-	if err != nil {
-		w.t.Fatal(err)
-	}
+	p := testkit.Product(w.t, w.p, a, shop, catalog.NewProduct{Title: name + " bestseller", Category: "beauty", SKUs: []catalog.NewSKU{{Price: 1500}}})
 	return a, shop, p
 }
 
@@ -95,7 +71,9 @@ func (w *world) stock(seller *identity.Actor, p *catalog.Product, units int64) {
 }
 
 func newWorld(t *testing.T, r *sqlstore.Router) *world {
-	p := testkit.Platform(t, r)
+	// The world's own platform publishes no events: an in-process hub
+	// keeps it from listening to the regions.
+	p := testkit.Platform(t, r, func(o *platform.Options) { o.Hub = live.NewLocalHub() })
 	return &world{t: t, r: r, p: p, ids: p.Identity, catalog: p.Catalog}
 }
 

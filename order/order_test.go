@@ -33,7 +33,6 @@ type env struct {
 	cards   *payment.TestCard
 	jobs    *jobs.Runner
 	p       *platform.Platform
-	n       atomic.Int64
 }
 
 func newEnv(t *testing.T, engine string, change ...func(*platform.Options)) *env {
@@ -64,39 +63,14 @@ func (e *env) buyer(market string) *identity.Actor {
 	return &identity.Actor{AccountID: loopshop.NewID("acc", market), Market: market}
 }
 
-// seller opens a shop and returns its owner as a request would carry it.
 func (e *env) seller(market, name string) (*identity.Actor, *catalog.Shop) {
-	e.t.Helper()
-	ctx := context.Background()
-	a := &identity.Account{ID: loopshop.NewID("acc", market), Market: market, Email: fmt.Sprintf("seller%d@example.com", e.n.Add(1)),
-		DisplayName: name, CreatedAt: identity.Now(), PasswordHash: "unused"}
-	if err := sqlstore.NewIdentityStore(e.router).CreateAccount(ctx, a); err != nil {
-		e.t.Fatal(err)
-	}
-	act := &identity.Actor{AccountID: a.ID, Market: market}
-	shop, err := e.catalog.CreateShop(ctx, act, catalog.NewShop{Name: name})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	tok, err := e.ids.StartSession(ctx, a, identity.SessionAPI)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if act, err = e.ids.Authenticate(ctx, tok); err != nil {
-		e.t.Fatal(err)
-	}
-	return act, shop
+	return testkit.Seller(e.t, e.p, market, name)
 }
 
 // product lists a live product with one SKU of price and stock units.
 func (e *env) product(seller *identity.Actor, shop *catalog.Shop, title string, price, stock int64) *catalog.Product {
-	e.t.Helper()
-	p, err := e.catalog.CreateProduct(context.Background(), seller, shop.ID, catalog.NewProduct{Title: title, Description: "A thing.", Category: "home",
-		SKUs: []catalog.NewSKU{{Price: price, WeightGrams: 300, Stock: &stock}}}, true)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return p
+	return testkit.Product(e.t, e.p, seller, shop, catalog.NewProduct{Title: title, Description: "A thing.", Category: "home",
+		SKUs: []catalog.NewSKU{{Price: price, WeightGrams: 300, Stock: &stock}}})
 }
 
 func (e *env) stock(seller *identity.Actor, p *catalog.Product) catalog.Stock {
