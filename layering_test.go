@@ -57,7 +57,7 @@ var allowedImports = map[string][]string{
 	"sqlstore":           {".", "affiliate", "catalog", "config", "content", "idempotency", "identity", "jobs", "ledger", "live", "market", "money", "order", "page", "shipping", "university"},
 	"sqlstore/sqltest":   {".", "config", "sqlstore"},
 	"tax":                {"market"},
-	"testkit":            {"identity", "media", "payment", "platform", "sqlstore", "sqlstore/sqltest"},
+	"testkit":            {".", "api", "catalog", "config", "identity", "media", "payment", "platform", "server", "sqlstore", "sqlstore/sqltest"},
 	"ui":                 {".", "affiliate", "catalog", "content", "identity", "live", "market", "media", "money", "order", "page", "payment", "payout", "server", "shipping", "shopify", "university"},
 	"university":         {".", "identity"},
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -335,10 +336,17 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 				}
 			}
 		}
-		if out.Available <= 0 {
-			return nil, loopshop.Errorf(loopshop.ECONFLICT, "%q is sold out", title)
+		// The field is the item's in the request, or in the cart when
+		// the request listed none.
+		field := ""
+		if i := slices.IndexFunc(items, func(it CartItem) bool { return it.SKUID == out.SKUID }); i >= 0 {
+			field = fmt.Sprintf("items[%d].quantity", i)
 		}
-		return nil, loopshop.Errorf(loopshop.ECONFLICT, "only %d of %q left; lower the quantity to buy them", out.Available, title)
+		if out.Available <= 0 {
+			return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: field, Message: fmt.Sprintf("%q is sold out", title)}
+		}
+		return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: field,
+			Message: fmt.Sprintf("only %d of %q left; lower the quantity to buy them", out.Available, title)}
 	case errors.As(err, &used):
 		return nil, &loopshop.Error{Code: loopshop.ECONFLICT, Field: "coupon_id", Message: "the coupon has been used already"}
 	case errors.As(err, &flash):

@@ -77,3 +77,19 @@ func signIn(tb testing.TB, p *platform.Platform, a *identity.Account) *identity.
 	}
 	return act
 }
+
+// Token starts an API session for the actor's account and returns its
+// bearer token.
+func Token(tb testing.TB, p *platform.Platform, actor *identity.Actor) string {
+	tb.Helper()
+	ctx := context.Background()
+	a, err := sqlstore.NewIdentityStore(p.Router).Account(ctx, actor.AccountID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tok, err := p.Identity.StartSession(ctx, a, identity.SessionAPI)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tok
+}

@@ -30,13 +30,13 @@ func TestResidency(t *testing.T) {
 			email := "seller-" + lower + "@example.com"
 			v := vars{}
 			runSteps(t, c, v, []step{
-				{name: mkt + " sign up", method: "POST", path: "/api/v1/accounts", body: signUpBody(mkt, email), status: 201},
-				{name: mkt + " log in", method: "POST", path: "/api/v1/sessions", body: loginBody(email), status: 201, check: save("token", "token")},
-				{name: mkt + " open a shop", method: "POST", path: "/api/v1/shops", as: "token", body: `{"name": "Shop ` + mkt + `"}`,
-					header: map[string]string{"Idempotency-Key": "open-shop-" + lower}, status: 201, check: save("shop", "id")},
-				{name: mkt + " list a product", method: "POST", path: "/api/v1/shops/{shop}/products", as: "token",
-					body: `{"title": "Tea", "category": "food", "options": [{"name": "Weight", "values": ["50 g", "100 g"]}],
-						"skus": [{"price": 1000, "seller_sku": "T-1", "options": ["50 g"], "stock": 5}, {"price": 2000, "seller_sku": "T-2", "options": ["100 g"]}], "publish": true}`, status: 201},
+				{Name: mkt + " sign up", Method: "POST", Path: "/api/v1/accounts", Body: signUpBody(mkt, email), Status: 201},
+				{Name: mkt + " log in", Method: "POST", Path: "/api/v1/sessions", Body: loginBody(email), Status: 201, Check: save("token", "token")},
+				{Name: mkt + " open a shop", Method: "POST", Path: "/api/v1/shops", As: "token", Body: `{"name": "Shop ` + mkt + `"}`,
+					Header: map[string]string{"Idempotency-Key": "open-shop-" + lower}, Status: 201, Check: save("shop", "id")},
+				{Name: mkt + " list a product", Method: "POST", Path: "/api/v1/shops/{shop}/products", As: "token",
+					Body: `{"title": "Tea", "category": "food", "options": [{"name": "Weight", "values": ["50 g", "100 g"]}],
+						"skus": [{"price": 1000, "seller_sku": "T-1", "options": ["50 g"], "stock": 5}, {"price": 2000, "seller_sku": "T-2", "options": ["100 g"]}], "publish": true}`, Status: 201},
 			})
 		}
 
