@@ -83,7 +83,7 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 	params.Set("_foreign_keys", "1")
 	params.Set("_time_format", "sqlite")
 	params.Set("_timezone", "UTC")
-	base := "file:" + path + "?"
+	base := sqliteURI(path) + "?"
 
 	wp := url.Values{}
 	for k, v := range params {
@@ -125,6 +125,21 @@ func openSQLite(ctx context.Context, path string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// sqliteURI returns the SQLite URI of the file at path. The driver takes
+// everything after the first '?' as its parameters and SQLite reads '#' as
+// the start of a fragment and "%HH" as an escape, so a data folder named
+// "a#b" or "x?y" would otherwise put every region in one file, or fail to
+// open. Each byte a URI path may not hold as it is, these three among them,
+// is percent-encoded; SQLite decodes them back.
+func sqliteURI(path string) string {
+	p := (&url.URL{Path: filepath.ToSlash(path)}).EscapedPath()
+	if strings.HasPrefix(p, "/") {
+		// An empty authority, so that a path starting "//" stays a path.
+		return "file://" + p
+	}
+	return "file:" + p
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*DB, error) {

@@ -2,7 +2,9 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 
@@ -85,4 +87,31 @@ func (db *DB) MigrateDownTo(ctx context.Context, schema string, version int64) e
 		return fmt.Errorf("roll %s schema of %s back to %d: %w", schema, db.name, version, err)
 	}
 	return nil
+}
+
+// MigrationsDigest returns a digest of every migration embedded for engine,
+// of both schemas. Tests keep a database migrated once as a template and
+// copy it for each test; naming the template by this digest means a changed
+// migration is never served from a stale copy.
+func MigrationsDigest(engine string) (string, error) {
+	if engine != SQLite && engine != Postgres {
+		return "", fmt.Errorf("unknown engine %q", engine)
+	}
+	h := sha256.New()
+	err := fs.WalkDir(migrations, "migrations/"+engine, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(migrations, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("digest %s migrations: %w", engine, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
