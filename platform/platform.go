@@ -15,7 +15,6 @@ package platform
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -99,12 +98,11 @@ type Platform struct {
 	// Hub is the live rooms' event hub.
 	Hub live.Hub
 
-	log      *slog.Logger
 	closeHub func() error
 }
 
 // New builds the platform over r's databases, which must be migrated.
-func New(r *sqlstore.Router, o Options) (*Platform, error) {
+func New(r *sqlstore.Router, o Options) (_ *Platform, err error) {
 	if err := loopshop.Needs("platform", map[string]bool{"Router": r != nil, "Payments": o.Payments != nil,
 		"Media": o.Media != nil, "Secret": o.Secret != ""}); err != nil {
 		return nil, err
@@ -130,10 +128,15 @@ func New(r *sqlstore.Router, o Options) (*Platform, error) {
 		return nil, fmt.Errorf("platform: public URL: %w", err)
 	}
 
-	p := &Platform{Router: r, Markets: r.Markets(), Links: links, Media: o.Media, log: o.Logger, Hub: o.Hub}
+	p := &Platform{Router: r, Markets: r.Markets(), Links: links, Media: o.Media, Hub: o.Hub}
 	if p.Hub == nil {
 		hub := sqlstore.NewNotifyHub(r, live.NewLocalHub(), o.Logger)
 		p.Hub, p.closeHub = hub, hub.Close
+		defer func() {
+			if err != nil {
+				hub.Close() // a platform that was not built listens to nothing
+			}
+		}()
 	}
 	catalogStore, contentStore := sqlstore.NewCatalogStore(r), sqlstore.NewContentStore(r)
 	shippingStore, books := sqlstore.NewShippingStore(r), sqlstore.NewLedgerStore(r)
@@ -146,14 +149,14 @@ func New(r *sqlstore.Router, o Options) (*Platform, error) {
 	// what their affiliate plans cover; live rooms sell what content may
 	// link; checkout prices flash sales and coupons of live rooms, the
 	// commission of affiliate plans, and credits content.
-	var errs []error
 	p.Catalog, err = catalog.NewService(catalog.Deps{Store: catalogStore, Markets: p.Markets, Links: links,
 		Images: catalog.ImageImport{Media: o.Media, Fetcher: o.Fetcher, Log: o.Logger}, Now: o.Clock})
-	errs = append(errs, err)
+	if err != nil {
+		return nil, err
+	}
 	p.Affiliate, err = affiliate.NewService(affiliate.Deps{Store: sqlstore.NewAffiliateStore(r), Catalog: catalogStore, Markets: p.Markets,
 		Links: links, Videos: contentStore, Now: o.Clock})
-	errs = append(errs, err)
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	p.Content, err = content.NewService(content.Deps{Store: contentStore, Catalog: catalogStore, Media: o.Media, Markets: p.Markets,
