@@ -9,8 +9,10 @@
 //
 // Queries are written once, in SQL both engines accept, with ? placeholders.
 // The dialect seam is two methods: rebinding placeholders and translating
-// driver errors into loopshop's sentinels. What else an engine does
-// differently lives in its own migration files, with two exceptions, each
-// in one place and switched on DB.Engine: product search (FTS5 against
-// tsvector) and the job queue's FOR UPDATE SKIP LOCKED.
+// driver errors into loopshop's sentinels. Migrations are written once too,
+// rendered per engine, with an override per engine for the few changes that
+// cannot be (see migrationSources in migrate.go for how to write one). Two
+// things are done differently per engine in Go, each in one place and
+// switched on DB.Engine: product search (FTS5 against tsvector) and the job
+// queue's FOR UPDATE SKIP LOCKED.
 package sqlstore

@@ -5,7 +5,7 @@
 CREATE TABLE logins (
     login_hash TEXT PRIMARY KEY,
     market     TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL
+    created_at {{TIMESTAMP}} NOT NULL
 );
 
 -- +goose Down

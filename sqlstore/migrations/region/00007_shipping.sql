@@ -7,7 +7,7 @@ CREATE TABLE shipping_rate_cards (
     shop_id    TEXT PRIMARY KEY REFERENCES shops (id) ON DELETE CASCADE,
     market     TEXT NOT NULL,
     card       TEXT NOT NULL,
-    updated_at TIMESTAMP NOT NULL
+    updated_at {{TIMESTAMP}} NOT NULL
 );
 
 -- +goose Down

@@ -11,7 +11,7 @@ CREATE TABLE live_mutes (
     room_id    TEXT NOT NULL REFERENCES live_rooms (id) ON DELETE CASCADE,
     account_id TEXT NOT NULL,
     muted_by   TEXT NOT NULL,
-    at         TIMESTAMPTZ NOT NULL,
+    at         {{TIMESTAMP}} NOT NULL,
     PRIMARY KEY (room_id, account_id)
 );
 

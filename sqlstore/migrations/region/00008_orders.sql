@@ -9,7 +9,7 @@ CREATE TABLE cart_items (
     buyer_id TEXT NOT NULL,
     sku_id   TEXT NOT NULL REFERENCES skus (id) ON DELETE CASCADE,
     quantity BIGINT NOT NULL CHECK (quantity > 0),
-    added_at TIMESTAMP NOT NULL,
+    added_at {{TIMESTAMP}} NOT NULL,
     PRIMARY KEY (buyer_id, sku_id)
 );
 
@@ -27,9 +27,9 @@ CREATE TABLE checkouts (
     total           BIGINT NOT NULL CHECK (total >= 0),
     decline_code    TEXT NOT NULL DEFAULT '',
     message         TEXT NOT NULL DEFAULT '',
-    expires_at      TIMESTAMP NOT NULL,
-    created_at      TIMESTAMP NOT NULL,
-    updated_at      TIMESTAMP NOT NULL,
+    expires_at      {{TIMESTAMP}} NOT NULL,
+    created_at      {{TIMESTAMP}} NOT NULL,
+    updated_at      {{TIMESTAMP}} NOT NULL,
     UNIQUE (buyer_id, idempotency_key)
 );
 
@@ -54,14 +54,14 @@ CREATE TABLE orders (
     tracking_number TEXT NOT NULL DEFAULT '',
     cancel_reason   TEXT NOT NULL DEFAULT '',
     cancelled_by    TEXT NOT NULL DEFAULT '',
-    hold_until      TIMESTAMP,
-    paid_at         TIMESTAMP,
-    shipped_at      TIMESTAMP,
-    delivered_at    TIMESTAMP,
-    completed_at    TIMESTAMP,
-    cancelled_at    TIMESTAMP,
-    created_at      TIMESTAMP NOT NULL,
-    updated_at      TIMESTAMP NOT NULL
+    hold_until      {{TIMESTAMP}},
+    paid_at         {{TIMESTAMP}},
+    shipped_at      {{TIMESTAMP}},
+    delivered_at    {{TIMESTAMP}},
+    completed_at    {{TIMESTAMP}},
+    cancelled_at    {{TIMESTAMP}},
+    created_at      {{TIMESTAMP}} NOT NULL,
+    updated_at      {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX orders_checkout ON orders (checkout_id);
 CREATE INDEX orders_buyer ON orders (buyer_id, id);

@@ -15,8 +15,8 @@ CREATE TABLE order_refunds (
     prior      BIGINT NOT NULL CHECK (prior >= 0),
     reason     TEXT NOT NULL,
     status     TEXT NOT NULL CHECK (status IN ('PENDING', 'DONE', 'FAILED')),
-    created_at TIMESTAMPTZ NOT NULL,
-    done_at    TIMESTAMPTZ
+    created_at {{TIMESTAMP}} NOT NULL,
+    done_at    {{TIMESTAMP}}
 );
 CREATE INDEX order_refunds_order ON order_refunds (order_id, status);
 

@@ -9,7 +9,7 @@ CREATE TABLE accounts (
     is_creator    BOOLEAN NOT NULL DEFAULT FALSE,
     staff_roles   TEXT NOT NULL DEFAULT '',
     staff_regions TEXT NOT NULL DEFAULT '',
-    created_at    TIMESTAMPTZ NOT NULL
+    created_at    {{TIMESTAMP}} NOT NULL
 );
 
 -- Sign-in matches an address whatever the case of its local part.
@@ -19,8 +19,8 @@ CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,
     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     kind       TEXT NOT NULL CHECK (kind IN ('web', 'api')),
-    created_at TIMESTAMPTZ NOT NULL,
-    expires_at TIMESTAMPTZ NOT NULL
+    created_at {{TIMESTAMP}} NOT NULL,
+    expires_at {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX sessions_account ON sessions (account_id);
 CREATE INDEX sessions_expiry ON sessions (expires_at);
@@ -30,7 +30,7 @@ CREATE TABLE shops (
     market     TEXT NOT NULL,
     name       TEXT NOT NULL,
     status     TEXT NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL,
+    created_at {{TIMESTAMP}} NOT NULL,
     UNIQUE (market, name)
 );
 
@@ -38,7 +38,7 @@ CREATE TABLE shop_members (
     shop_id    TEXT NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
     account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     role       TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'staff')),
-    created_at TIMESTAMPTZ NOT NULL,
+    created_at {{TIMESTAMP}} NOT NULL,
     PRIMARY KEY (shop_id, account_id)
 );
 CREATE INDEX shop_members_account ON shop_members (account_id);
@@ -55,8 +55,8 @@ CREATE TABLE products (
     status       TEXT NOT NULL,
     audit_status TEXT NOT NULL,
     image_key    TEXT NOT NULL DEFAULT '',
-    created_at   TIMESTAMPTZ NOT NULL,
-    updated_at   TIMESTAMPTZ NOT NULL
+    created_at   {{TIMESTAMP}} NOT NULL,
+    updated_at   {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX products_market_status ON products (market, status, id);
 CREATE INDEX products_shop ON products (shop_id, id);
@@ -67,7 +67,7 @@ CREATE TABLE skus (
     seller_sku   TEXT NOT NULL DEFAULT '',
     price_amount BIGINT NOT NULL CHECK (price_amount >= 0),
     currency     TEXT NOT NULL,
-    created_at   TIMESTAMPTZ NOT NULL
+    created_at   {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX skus_product ON skus (product_id);
 
@@ -79,8 +79,8 @@ CREATE TABLE idempotency_keys (
     request_hash  TEXT NOT NULL,
     status        INTEGER NOT NULL DEFAULT 0,
     content_type  TEXT NOT NULL DEFAULT '',
-    response_body BYTEA,
-    created_at    TIMESTAMPTZ NOT NULL,
+    response_body {{BYTES}},
+    created_at    {{TIMESTAMP}} NOT NULL,
     PRIMARY KEY (scope, idem_key)
 );
 CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);

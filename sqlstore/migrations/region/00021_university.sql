@@ -6,7 +6,7 @@ CREATE TABLE university_lessons_done (
     account_id TEXT NOT NULL,
     course_id  TEXT NOT NULL,
     lesson_id  TEXT NOT NULL,
-    done_at    TIMESTAMPTZ NOT NULL,
+    done_at    {{TIMESTAMP}} NOT NULL,
     PRIMARY KEY (account_id, course_id, lesson_id)
 );
 
@@ -17,7 +17,7 @@ CREATE TABLE university_attempts (
     right_answers INTEGER NOT NULL,
     questions     INTEGER NOT NULL CHECK (questions > 0 AND right_answers BETWEEN 0 AND questions),
     passed        BOOLEAN NOT NULL,
-    at            TIMESTAMPTZ NOT NULL
+    at            {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX university_attempts_account ON university_attempts (account_id, course_id, at);
 
@@ -29,7 +29,7 @@ CREATE TABLE university_certificates (
     course_title   TEXT NOT NULL,
     course_version INTEGER NOT NULL,
     score_percent  INTEGER NOT NULL,
-    issued_at      TIMESTAMPTZ NOT NULL,
+    issued_at      {{TIMESTAMP}} NOT NULL,
     UNIQUE (account_id, course_id)
 );
 

@@ -12,7 +12,7 @@ CREATE TABLE ledger_transactions (
     key      TEXT NOT NULL UNIQUE, -- idempotency: a retried job posts once
     ref      TEXT NOT NULL DEFAULT '',
     memo     TEXT NOT NULL DEFAULT '',
-    at       TIMESTAMP NOT NULL
+    at       {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX ledger_transactions_ref ON ledger_transactions (ref, at);
 

@@ -12,8 +12,8 @@ CREATE TABLE live_coupons (
     min_spend  BIGINT NOT NULL CHECK (min_spend >= 0),
     quantity   BIGINT NOT NULL CHECK (quantity > 0),
     claimed    BIGINT NOT NULL DEFAULT 0 CHECK (claimed >= 0 AND claimed <= quantity),
-    expires_at TIMESTAMP NOT NULL,
-    created_at TIMESTAMP NOT NULL
+    expires_at {{TIMESTAMP}} NOT NULL,
+    created_at {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX live_coupons_room ON live_coupons (room_id, id);
 
@@ -21,7 +21,7 @@ CREATE TABLE live_coupon_claims (
     coupon_id  TEXT NOT NULL REFERENCES live_coupons (id),
     buyer_id   TEXT NOT NULL,
     order_id   TEXT NOT NULL DEFAULT '',
-    claimed_at TIMESTAMP NOT NULL,
+    claimed_at {{TIMESTAMP}} NOT NULL,
     PRIMARY KEY (coupon_id, buyer_id)
 );
 

@@ -11,10 +11,10 @@ CREATE TABLE affiliate_samples (
     seller_note     TEXT NOT NULL DEFAULT '',
     carrier         TEXT NOT NULL DEFAULT '',
     tracking_number TEXT NOT NULL DEFAULT '',
-    content_due_at  TIMESTAMPTZ,
+    content_due_at  {{TIMESTAMP}},
     video_id        TEXT NOT NULL DEFAULT '',
-    created_at      TIMESTAMPTZ NOT NULL,
-    updated_at      TIMESTAMPTZ NOT NULL
+    created_at      {{TIMESTAMP}} NOT NULL,
+    updated_at      {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX affiliate_samples_shop ON affiliate_samples (shop_id, id);
 CREATE INDEX affiliate_samples_creator ON affiliate_samples (creator_id, id);

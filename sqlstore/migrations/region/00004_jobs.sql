@@ -10,13 +10,13 @@ CREATE TABLE jobs (
     payload      TEXT NOT NULL,
     dedupe_key   TEXT UNIQUE,
     state        TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'dead')),
-    run_at       TIMESTAMP NOT NULL,
-    leased_until TIMESTAMP,
+    run_at       {{TIMESTAMP}} NOT NULL,
+    leased_until {{TIMESTAMP}},
     attempts     INTEGER NOT NULL DEFAULT 0,
     max_attempts INTEGER NOT NULL DEFAULT 10,
     last_error   TEXT NOT NULL DEFAULT '',
-    created_at   TIMESTAMP NOT NULL,
-    finished_at  TIMESTAMP
+    created_at   {{TIMESTAMP}} NOT NULL,
+    finished_at  {{TIMESTAMP}}
 );
 CREATE INDEX jobs_due ON jobs (state, run_at);
 

@@ -4,7 +4,7 @@ ALTER TABLE shops ADD COLUMN business_type TEXT NOT NULL DEFAULT 'INDIVIDUAL';
 ALTER TABLE shops ADD COLUMN legal_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE shops ADD COLUMN contact_email TEXT NOT NULL DEFAULT '';
 ALTER TABLE shops ADD COLUMN ships_from TEXT NOT NULL DEFAULT '';
-ALTER TABLE shops ADD COLUMN probation_until TIMESTAMPTZ;
+ALTER TABLE shops ADD COLUMN probation_until {{TIMESTAMP}};
 
 CREATE TABLE warehouses (
     id          TEXT PRIMARY KEY,
@@ -15,7 +15,7 @@ CREATE TABLE warehouses (
     postal_code TEXT NOT NULL DEFAULT '',
     kind        TEXT NOT NULL CHECK (kind IN ('SELLER', 'PLATFORM')),
     is_default  BOOLEAN NOT NULL DEFAULT FALSE,
-    created_at  TIMESTAMPTZ NOT NULL,
+    created_at  {{TIMESTAMP}} NOT NULL,
     UNIQUE (shop_id, name)
 );
 
@@ -56,7 +56,7 @@ CREATE TABLE inventory (
     received     BIGINT NOT NULL DEFAULT 0,
     reserved     BIGINT NOT NULL DEFAULT 0,
     sold         BIGINT NOT NULL DEFAULT 0,
-    updated_at   TIMESTAMPTZ NOT NULL,
+    updated_at   {{TIMESTAMP}} NOT NULL,
     PRIMARY KEY (sku_id, warehouse_id),
     CHECK (received >= 0 AND reserved >= 0 AND sold >= 0 AND sold + reserved <= received)
 );
@@ -70,7 +70,7 @@ CREATE TABLE inventory_adjustments (
     reason       TEXT NOT NULL,
     note         TEXT NOT NULL DEFAULT '',
     actor_id     TEXT NOT NULL,
-    created_at   TIMESTAMPTZ NOT NULL
+    created_at   {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX inventory_adjustments_sku ON inventory_adjustments (sku_id, created_at);
 

@@ -19,7 +19,7 @@ CREATE TABLE videos (
     promo_tile    TEXT NOT NULL DEFAULT '',
     views         BIGINT NOT NULL DEFAULT 0,
     anchor_clicks BIGINT NOT NULL DEFAULT 0,
-    created_at    TIMESTAMP NOT NULL,
+    created_at    {{TIMESTAMP}} NOT NULL,
     CHECK ((shop_id IS NULL) <> (creator_id IS NULL))
 );
 CREATE INDEX videos_feed ON videos (market, status, created_at);
@@ -41,7 +41,7 @@ CREATE TABLE showcase_items (
     creator_id TEXT NOT NULL,
     market     TEXT NOT NULL,
     product_id TEXT NOT NULL REFERENCES products (id),
-    added_at   TIMESTAMP NOT NULL,
+    added_at   {{TIMESTAMP}} NOT NULL,
     PRIMARY KEY (creator_id, product_id)
 );
 
@@ -56,7 +56,7 @@ CREATE TABLE content_touches (
     creator_id TEXT NOT NULL DEFAULT '',
     shop_id    TEXT NOT NULL DEFAULT '',
     kind       TEXT NOT NULL CHECK (kind IN ('anchor', 'tile', 'showcase')),
-    at         TIMESTAMP NOT NULL
+    at         {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX content_touches_buyer ON content_touches (buyer_id, product_id, at);
 CREATE INDEX content_touches_buyer_at ON content_touches (buyer_id, at);

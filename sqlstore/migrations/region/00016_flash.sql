@@ -13,8 +13,8 @@ CREATE TABLE live_flash_sales (
     quantity   BIGINT NOT NULL CHECK (quantity > 0),
     sold       BIGINT NOT NULL DEFAULT 0 CHECK (sold >= 0 AND sold <= quantity),
     per_buyer  BIGINT NOT NULL CHECK (per_buyer > 0),
-    ends_at    TIMESTAMPTZ NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL
+    ends_at    {{TIMESTAMP}} NOT NULL,
+    created_at {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX live_flash_sales_room ON live_flash_sales (room_id, id);
 

@@ -13,10 +13,10 @@ CREATE TABLE live_rooms (
     video_id     TEXT NOT NULL DEFAULT '',
     status       TEXT NOT NULL CHECK (status IN ('SCHEDULED', 'LIVE', 'ENDED')),
     pinned       TEXT NOT NULL DEFAULT '',
-    scheduled_at TIMESTAMP NOT NULL,
-    started_at   TIMESTAMP,
-    ended_at     TIMESTAMP,
-    created_at   TIMESTAMP NOT NULL,
+    scheduled_at {{TIMESTAMP}} NOT NULL,
+    started_at   {{TIMESTAMP}},
+    ended_at     {{TIMESTAMP}},
+    created_at   {{TIMESTAMP}} NOT NULL,
     CHECK ((shop_id IS NULL) <> (creator_id IS NULL))
 );
 CREATE INDEX live_rooms_market ON live_rooms (market, status, id);
@@ -35,7 +35,7 @@ CREATE TABLE live_messages (
     author_name TEXT NOT NULL,
     text        TEXT NOT NULL,
     redacted    BOOLEAN NOT NULL DEFAULT FALSE,
-    at          TIMESTAMP NOT NULL
+    at          {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX live_messages_room ON live_messages (room_id, id);
 
@@ -47,7 +47,7 @@ CREATE TABLE violations (
     ref        TEXT NOT NULL,
     text       TEXT NOT NULL,
     reason     TEXT NOT NULL,
-    at         TIMESTAMP NOT NULL
+    at         {{TIMESTAMP}} NOT NULL
 );
 CREATE INDEX violations_account ON violations (account_id, at);
 

@@ -9,10 +9,10 @@ CREATE TABLE affiliate_plans (
     kind           TEXT NOT NULL CHECK (kind IN ('OPEN', 'TARGETED')),
     name           TEXT NOT NULL,
     needs_approval BOOLEAN NOT NULL DEFAULT FALSE,
-    expires_at     TIMESTAMP,
+    expires_at     {{TIMESTAMP}},
     status         TEXT NOT NULL CHECK (status IN ('ACTIVE', 'ENDED')),
-    created_at     TIMESTAMP NOT NULL,
-    ended_at       TIMESTAMP
+    created_at     {{TIMESTAMP}} NOT NULL,
+    ended_at       {{TIMESTAMP}}
 );
 CREATE INDEX affiliate_plans_shop ON affiliate_plans (shop_id, id);
 CREATE INDEX affiliate_plans_open ON affiliate_plans (market, kind, status, id);
@@ -21,7 +21,7 @@ CREATE TABLE affiliate_rates (
     plan_id    TEXT NOT NULL REFERENCES affiliate_plans (id),
     product_id TEXT NOT NULL DEFAULT '',
     rate_bps   INTEGER NOT NULL CHECK (rate_bps BETWEEN 100 AND 8000),
-    changed_at TIMESTAMP NOT NULL,
+    changed_at {{TIMESTAMP}} NOT NULL,
     PRIMARY KEY (plan_id, product_id, changed_at)
 );
 
@@ -36,8 +36,8 @@ CREATE TABLE affiliate_members (
     creator_id TEXT NOT NULL,
     market     TEXT NOT NULL,
     status     TEXT NOT NULL CHECK (status IN ('PENDING', 'APPROVED', 'REJECTED')),
-    joined_at  TIMESTAMP NOT NULL,
-    decided_at TIMESTAMP,
+    joined_at  {{TIMESTAMP}} NOT NULL,
+    decided_at {{TIMESTAMP}},
     PRIMARY KEY (plan_id, creator_id)
 );
 CREATE INDEX affiliate_members_creator ON affiliate_members (creator_id, plan_id);
