@@ -176,7 +176,7 @@ func (s *Service) quote(ctx context.Context, m market.Market, items []CartItem, 
 		lineTax, _ := tax.Of(m, amount)
 		o.Lines = append(o.Lines, Line{No: len(o.Lines) + 1, SKUID: k.SKUID, ProductID: k.ProductID, Title: k.Title, Options: k.Options,
 			SellerSKU: k.SellerSKU, Quantity: it.Quantity, UnitPrice: money.New(price, m.Currency), Tax: money.New(lineTax, m.Currency), Stock: StockReserved,
-			FlashSaleID: it.FlashSaleID, Source: source, ShipFrom: shipFrom(k.Stock, it.Quantity)})
+			FlashSaleID: it.FlashSaleID, Source: source})
 		o.Subtotal.Amount += amount
 		o.Tax.Amount += lineTax
 		weight[k.ShopID] += k.WeightGrams * int(it.Quantity)
@@ -301,6 +301,9 @@ func (s *Service) Checkout(ctx context.Context, actor *identity.Actor, key strin
 	}
 	orders, err := s.quote(ctx, m, items, req.Payment.Method, coupon)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.setShipFrom(ctx, m.Code, orders); err != nil {
 		return nil, err
 	}
 	now := s.now()

@@ -3,6 +3,7 @@ package order
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -33,8 +34,6 @@ type Item struct {
 	WeightGrams   int
 	ProductStatus string
 	ShopShipsFrom string
-	// Stock is what each warehouse has of the SKU to sell, as read.
-	Stock []WarehouseStock
 }
 
 // WarehouseStock is the units of a SKU a warehouse has to sell.
@@ -66,6 +65,30 @@ func shipFrom(stock []WarehouseStock, quantity int64) []string {
 		out[i] = w.WarehouseID
 	}
 	return out
+}
+
+// setShipFrom sets where checkout may reserve each line of orders, from the
+// stock of their SKUs as it reads now. It reads before the checkout's
+// transaction, which it keeps short; only checkout reads it, not the cart
+// that prices the same lines.
+func (s *Service) setShipFrom(ctx context.Context, market string, orders []*Order) error {
+	var ids []string
+	for _, o := range orders {
+		for _, l := range o.Lines {
+			ids = append(ids, l.SKUID)
+		}
+	}
+	stock, err := s.store.Stock(ctx, market, ids)
+	if err != nil {
+		return fmt.Errorf("checkout: stock: %w", err)
+	}
+	for _, o := range orders {
+		for i := range o.Lines {
+			l := &o.Lines[i]
+			l.ShipFrom = shipFrom(stock[l.SKUID], l.Quantity)
+		}
+	}
+	return nil
 }
 
 // OutOfStockError is the store's refusal to reserve a line.
@@ -140,6 +163,8 @@ type Change struct {
 type Store interface {
 	// Items returns the SKUs of a market by ID; unknown ones are left out.
 	Items(ctx context.Context, market string, skuIDs []string) (map[string]*Item, error)
+	// Stock returns, by SKU, what each warehouse has of it to sell.
+	Stock(ctx context.Context, market string, skuIDs []string) (map[string][]WarehouseStock, error)
 	// CreateCheckout stores c with its orders, reserving every line's
 	// stock from one warehouse that has it and enqueueing jobs, atomically. It returns
 	// *OutOfStockError if a line cannot be reserved and

@@ -58,19 +58,30 @@ func (s *OrderStore) Items(ctx context.Context, market string, skuIDs []string) 
 		out[it.SKUID] = &it
 		return nil
 	})
-	if err != nil || len(out) == 0 {
-		return out, err
+	return out, err
+}
+
+func (s *OrderStore) Stock(ctx context.Context, market string, skuIDs []string) (map[string][]order.WarehouseStock, error) {
+	out := map[string][]order.WarehouseStock{}
+	if len(skuIDs) == 0 {
+		return out, nil
+	}
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return nil, err
+	}
+	args := make([]any, len(skuIDs))
+	for i, id := range skuIDs {
+		args[i] = id
 	}
 	err = db.Read().Query(ctx, `SELECT sku_id, warehouse_id, received - reserved - sold FROM inventory
-		WHERE sku_id IN (`+placeholders(len(skuIDs))+`) ORDER BY sku_id, warehouse_id`, args[1:], func(rows *sql.Rows) error {
+		WHERE sku_id IN (`+placeholders(len(skuIDs))+`) ORDER BY sku_id, warehouse_id`, args, func(rows *sql.Rows) error {
 		var skuID string
 		var w order.WarehouseStock
 		if err := rows.Scan(&skuID, &w.WarehouseID, &w.Available); err != nil {
 			return err
 		}
-		if it := out[skuID]; it != nil {
-			it.Stock = append(it.Stock, w)
-		}
+		out[skuID] = append(out[skuID], w)
 		return nil
 	})
 	return out, err
