@@ -8,7 +8,6 @@ import (
 	"github.com/loopshop/loopshop/affiliate"
 	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
-	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/live"
 	"github.com/loopshop/loopshop/order"
 	"github.com/loopshop/loopshop/platform"
@@ -55,18 +54,9 @@ func TestNewWiresServicesTogether(t *testing.T) {
 	sqltest.Each(t, func(t *testing.T, engine string) {
 		ctx := context.Background()
 		p := testkit.New(t, engine)
-		owner := signIn(t, p, "GB", "owner@example.com", false)
-		shop, err := p.Catalog.CreateShop(ctx, owner, catalog.NewShop{Name: "Wired Shop"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		owner.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
-		prod, err := p.Catalog.CreateProduct(ctx, owner, shop.ID, catalog.NewProduct{Title: "Mug", Category: "home",
-			SKUs: []catalog.NewSKU{{Price: 1200}}}, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		creator := signIn(t, p, "GB", "creator@example.com", true)
+		owner, shop := testkit.Seller(t, p, "GB", "Wired Shop")
+		prod := testkit.Product(t, p, owner, shop, catalog.NewProduct{Title: "Mug", SKUs: []catalog.NewSKU{{Price: 1200}}})
+		creator := testkit.Account(t, p, "GB", true)
 		if _, err := p.Content.AddToShowcase(ctx, creator, prod.ID); err == nil {
 			t.Error("a creator in no plan showcased the mug; want it refused")
 		}
@@ -92,22 +82,4 @@ func TestNewWiresServicesTogether(t *testing.T) {
 			t.Errorf("running the platform's due jobs: %d ran, %v; want the listing's review run", n, err)
 		}
 	})
-}
-
-func signIn(t *testing.T, p *platform.Platform, market, email string, creator bool) *identity.Actor {
-	t.Helper()
-	ctx := context.Background()
-	a, err := p.Identity.SignUp(ctx, identity.SignUp{Market: market, Email: email, Password: "correct horse battery", DisplayName: "Test", Creator: creator})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := p.Identity.StartSession(ctx, a, identity.SessionAPI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	act, err := p.Identity.Authenticate(ctx, tok)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return act
 }

@@ -39,11 +39,7 @@ func Seller(tb testing.TB, p *platform.Platform, market, name string) (*identity
 	if err != nil {
 		tb.Fatal(err)
 	}
-	a, err := sqlstore.NewIdentityStore(p.Router).Account(ctx, owner.AccountID)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return signIn(tb, p, a), shop
+	return signIn(tb, p, account(tb, p, owner.AccountID)), shop
 }
 
 // Product lists a product in the shop and publishes it: in as given, with
@@ -66,12 +62,7 @@ func Product(tb testing.TB, p *platform.Platform, seller *identity.Actor, shop *
 
 func signIn(tb testing.TB, p *platform.Platform, a *identity.Account) *identity.Actor {
 	tb.Helper()
-	ctx := context.Background()
-	tok, err := p.Identity.StartSession(ctx, a, identity.SessionAPI)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	act, err := p.Identity.Authenticate(ctx, tok)
+	act, err := p.Identity.Authenticate(context.Background(), session(tb, p, a))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -82,14 +73,25 @@ func signIn(tb testing.TB, p *platform.Platform, a *identity.Account) *identity.
 // bearer token.
 func Token(tb testing.TB, p *platform.Platform, actor *identity.Actor) string {
 	tb.Helper()
-	ctx := context.Background()
-	a, err := sqlstore.NewIdentityStore(p.Router).Account(ctx, actor.AccountID)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tok, err := p.Identity.StartSession(ctx, a, identity.SessionAPI)
+	return session(tb, p, account(tb, p, actor.AccountID))
+}
+
+// session starts an API session for a and returns its bearer token.
+func session(tb testing.TB, p *platform.Platform, a *identity.Account) string {
+	tb.Helper()
+	tok, err := p.Identity.StartSession(context.Background(), a, identity.SessionAPI)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return tok
+}
+
+// account reads a stored account.
+func account(tb testing.TB, p *platform.Platform, id string) *identity.Account {
+	tb.Helper()
+	a, err := sqlstore.NewIdentityStore(p.Router).Account(context.Background(), id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
 }

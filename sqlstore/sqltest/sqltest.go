@@ -53,7 +53,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -165,14 +164,7 @@ func URL(tb testing.TB, engine, name string) string {
 				tb.Logf("drop schema %s: %v", schema, err)
 			}
 		})
-		u, err := url.Parse(PostgresURL())
-		if err != nil {
-			tb.Fatal(err)
-		}
-		qv := u.Query()
-		qv.Set("search_path", schema)
-		u.RawQuery = qv.Encode()
-		return u.String()
+		return mustPostgresURL(tb, "", schema)
 	}
 	tb.Fatalf("unknown engine %q", engine)
 	return ""

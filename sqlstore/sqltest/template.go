@@ -495,14 +495,17 @@ func dropLater(admin *sql.DB, name string) {
 	}
 }
 
-// postgresURL is the test server's URL with database db and, unless
-// schema is "", search_path schema.
+// postgresURL is the test server's URL with database db ("": the one
+// LOOPSHOP_TEST_POSTGRES names) and, unless schema is "", search_path
+// schema.
 func postgresURL(db, schema string) (string, error) {
 	u, err := url.Parse(PostgresURL())
 	if err != nil {
 		return "", fmt.Errorf("LOOPSHOP_TEST_POSTGRES: %w", err)
 	}
-	u.Path, u.RawPath = "/"+db, ""
+	if db != "" {
+		u.Path, u.RawPath = "/"+db, ""
+	}
 	if schema != "" {
 		q := u.Query()
 		q.Set("search_path", schema)
