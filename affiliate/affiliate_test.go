@@ -15,6 +15,7 @@ import (
 	"github.com/loopshop/loopshop/jobs"
 	"github.com/loopshop/loopshop/ledger"
 	"github.com/loopshop/loopshop/order"
+	"github.com/loopshop/loopshop/page"
 	"github.com/loopshop/loopshop/payment"
 	"github.com/loopshop/loopshop/payout"
 	"github.com/loopshop/loopshop/platform"
@@ -429,6 +430,105 @@ func TestSamples(t *testing.T) {
 		theirs, err := e.affiliate.SamplesOfShop(ctx, seller, shop.ID)
 		if err != nil || len(theirs) != 1 || theirs[0].TrackingNumber != "RM1234GB" {
 			t.Errorf("the shop's samples %+v %v", theirs, err)
+		}
+	})
+}
+
+// A shop-wide plan pays on every live product of its shop, so its
+// creators may pick any of them to showcase or ask a sample of, not only
+// the products it lists; a plan of listed products offers those only, and
+// nobody gets a sample of a product that is not on sale.
+func TestPlanProducts(t *testing.T) {
+	t.Parallel()
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		e := newEnv(t, engine)
+		seller := e.account(false)
+		shop, err := e.catalog.CreateShop(ctx, seller, catalog.NewShop{Name: "Glow"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seller.Shops = map[string]identity.ShopRole{shop.ID: identity.ShopOwner}
+		product := func(title string, publish bool) *catalog.Product {
+			t.Helper()
+			p, err := e.catalog.CreateProduct(ctx, seller, shop.ID, catalog.NewProduct{Title: title, Category: "beauty", SKUs: []catalog.NewSKU{{Price: 500}}}, publish)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		balm, serum, mask, draft := product("Lip balm", true), product("Serum", true), product("Mask", true), product("Secret", false)
+		wide, err := e.affiliate.CreatePlan(ctx, seller, shop.ID, affiliate.NewPlan{Kind: affiliate.Open, Name: "All", ShopWideBPS: 1000,
+			Products: []affiliate.ProductRate{{ProductID: serum.ID, RateBPS: 2000}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, err := e.affiliate.CreatePlan(ctx, seller, shop.ID, affiliate.NewPlan{Kind: affiliate.Open, Name: "Balm only",
+			Products: []affiliate.ProductRate{{ProductID: balm.ID, RateBPS: 1500}, {ProductID: draft.ID, RateBPS: 1500}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wideCreator, listedCreator := e.account(true), e.account(true)
+		if _, err := e.affiliate.PlanProducts(ctx, wideCreator, wide.ID, page.Request{Limit: 10}); loopshop.ErrorCode(err) != loopshop.ENOTFOUND {
+			t.Errorf("the products of a plan the creator is not in: %v; want not found", err)
+		}
+		for _, j := range []struct {
+			c    *identity.Actor
+			plan *affiliate.Plan
+		}{{wideCreator, wide}, {listedCreator, listed}} {
+			if _, err := e.affiliate.Join(ctx, j.c, j.plan.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		offers := func(c *identity.Actor, planID string, r page.Request) (string, string) {
+			t.Helper()
+			pg, err := e.affiliate.PlanProducts(ctx, c, planID, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, o := range pg.Items {
+				got = append(got, fmt.Sprintf("%s %d", o.Product.Title, o.RateBPS))
+			}
+			return fmt.Sprint(got), pg.NextCursor
+		}
+		got, next := offers(wideCreator, wide.ID, page.Request{Limit: 2})
+		if got != "[Mask 1000 Serum 2000]" || next == "" {
+			t.Errorf("the shop-wide plan's first page: %s (next %q); want the newest two live products at their rates, and more", got, next)
+		}
+		if got, next := offers(wideCreator, wide.ID, page.Request{Limit: 2, After: serum.ID}); got != "[Lip balm 1000]" || next != "" {
+			t.Errorf("the shop-wide plan's second page: %s (next %q); want the balm, and no more", got, next)
+		}
+		if got, _ := offers(listedCreator, listed.ID, page.Request{Limit: 10}); got != "[Lip balm 1500]" {
+			t.Errorf("the listed plan's products: %s; want only its live product", got)
+		}
+
+		for _, tt := range []struct {
+			name    string
+			creator *identity.Actor
+			product *catalog.Product
+			ok      bool
+		}{
+			{"shop-wide plan, product it does not list", wideCreator, mask, true},
+			{"shop-wide plan, product with its own rate", wideCreator, serum, true},
+			{"shop-wide plan, draft", wideCreator, draft, false},
+			{"listed plan, product it lists", listedCreator, balm, true},
+			{"listed plan, product it does not list", listedCreator, mask, false},
+			{"listed plan, draft it lists", listedCreator, draft, false},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				smp, err := e.affiliate.RequestSample(ctx, tt.creator, tt.product.ID, "")
+				switch {
+				case tt.ok && (err != nil || smp.ProductID != tt.product.ID || smp.ShopID != shop.ID):
+					t.Errorf("sample: %+v %v; want it requested", smp, err)
+				case !tt.ok && loopshop.ErrorField(err) != "product_id":
+					t.Errorf("sample: %+v %v; want it refused on product_id", smp, err)
+				}
+				_, err = e.content.AddToShowcase(ctx, tt.creator, tt.product.ID)
+				if (err == nil) != tt.ok {
+					t.Errorf("showcase: %v; want allowed %v", err, tt.ok)
+				}
+			})
 		}
 	})
 }

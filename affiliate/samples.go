@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/catalog"
 	"github.com/loopshop/loopshop/content"
 	"github.com/loopshop/loopshop/identity"
 )
@@ -71,9 +72,10 @@ type Videos interface {
 	Video(ctx context.Context, id string) (*content.Video, error)
 }
 
-// RequestSample asks the product's seller for a free sample. The creator
-// must be able to promote the product: an approved member of a live plan
-// covering it.
+// RequestSample asks the product's seller for a free sample of a live
+// product. The creator must be able to promote the product: an approved
+// member of a live plan covering it, by a rate of its own or the plan's
+// shop-wide one.
 func (s *Service) RequestSample(ctx context.Context, actor *identity.Actor, productID, note string) (*Sample, error) {
 	if actor == nil || !actor.IsCreator {
 		if actor == nil {
@@ -84,6 +86,9 @@ func (s *Service) RequestSample(ctx context.Context, actor *identity.Actor, prod
 	p, err := s.catalog.Product(ctx, productID)
 	if err != nil || p.Market != actor.Market {
 		return nil, loopshop.Invalid("product_id", "no product %s is sold in %s", productID, actor.Market)
+	}
+	if p.Status != catalog.StatusActivate {
+		return nil, loopshop.Invalid("product_id", "%q is not on sale (status %s); samples are of live products", p.Title, p.Status)
 	}
 	ok, err := s.MayPromote(ctx, actor.AccountID, p.ID)
 	if err != nil {

@@ -22,6 +22,9 @@ import (
 type Catalog interface {
 	Product(ctx context.Context, id string) (*catalog.Product, error)
 	Shop(ctx context.Context, id string) (*catalog.Shop, error)
+	// ProductsByShop lists a shop's products of a status, newest first,
+	// after r.After (a product ID), fetching r.Limit+1.
+	ProductsByShop(ctx context.Context, shopID, status string, r page.Request) ([]*catalog.Product, error)
 }
 
 // Service holds the rules of affiliate plans and samples.
@@ -310,6 +313,80 @@ func (s *Service) MyPlans(ctx context.Context, actor *identity.Actor) ([]*Plan, 
 		return nil, nil, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to see your plans")
 	}
 	return s.store.CreatorPlans(ctx, actor.Market, actor.AccountID)
+}
+
+// Offer is a product a plan pays on, with the plan's rate for it now.
+type Offer struct {
+	Product *catalog.Product
+	RateBPS int
+}
+
+// PlanProducts lists the live products a plan pays on, newest first, for
+// a creator in it to pick what to showcase or ask a sample of: every live
+// product of the shop for a plan with a shop-wide rate (at the product's
+// own rate where the plan lists it), else the live products it lists. A
+// plan the actor is not in is not found.
+func (s *Service) PlanProducts(ctx context.Context, actor *identity.Actor, planID string, r page.Request) (page.Page[Offer], error) {
+	if actor == nil || actor.AccountID == "" {
+		return page.Page[Offer]{}, loopshop.Errorf(loopshop.EUNAUTHORIZED, "sign in to see your plans")
+	}
+	p, err := s.store.Plan(ctx, planID)
+	if err == nil && p.Market == actor.Market {
+		_, err = s.store.Membership(ctx, p.ID, actor.AccountID)
+	} else if err == nil {
+		err = loopshop.ErrNotFound
+	}
+	if err != nil {
+		return page.Page[Offer]{}, loopshop.NotFound(err, "plan")
+	}
+	if r.Limit < 1 || r.Limit > page.MaxLimit {
+		r.Limit = page.DefaultLimit
+	}
+	own := map[string]int{}
+	for _, pr := range p.Products {
+		own[pr.ProductID] = pr.RateBPS
+	}
+	var offers []Offer
+	if p.ShopWideBPS > 0 {
+		prods, err := s.catalog.ProductsByShop(ctx, p.ShopID, catalog.StatusActivate, r)
+		if err != nil {
+			return page.Page[Offer]{}, fmt.Errorf("plan products: %w", err)
+		}
+		for _, prod := range prods {
+			rate, ok := own[prod.ID]
+			if !ok {
+				rate = p.ShopWideBPS
+			}
+			offers = append(offers, Offer{Product: prod, RateBPS: rate})
+		}
+	} else {
+		// The listed products, in the order of the shop's products (IDs
+		// sort by creation), read one by one: a plan lists at most 500.
+		ids := make([]string, 0, len(own))
+		for id := range own {
+			if r.After == "" || id < r.After {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		slices.Reverse(ids)
+		for _, id := range ids {
+			if len(offers) > r.Limit {
+				break
+			}
+			prod, err := s.catalog.Product(ctx, id)
+			if loopshop.ErrorCode(err) == loopshop.ENOTFOUND {
+				continue
+			}
+			if err != nil {
+				return page.Page[Offer]{}, fmt.Errorf("plan products: %w", err)
+			}
+			if prod.Status == catalog.StatusActivate {
+				offers = append(offers, Offer{Product: prod, RateBPS: own[id]})
+			}
+		}
+	}
+	return page.Make(offers, r, func(o Offer) string { return o.Product.ID }), nil
 }
 
 // Rate is the commission rate a creator earns on a product at t, and the

@@ -26,8 +26,10 @@ func (a *API) liveRoutes() []server.Route {
 			Summary: "Set up a live room, as a shop (shop_id) or as a creator: a title, the HLS stream_url of any media server (or a video_id of yours to loop), " +
 				"an optional scheduled_at and the products of its shopping bag. Live commerce must be open in the market.",
 			Request: live.NewRoom{}, Response: live.Room{}, Status: http.StatusCreated, Handler: a.handleCreateRoom},
-		{Method: "GET", Path: "/api/v1/live-rooms/{id}", Tag: "live", Summary: "A live room with its shopping bag and pinned product.",
-			Response: live.Room{}, Handler: a.handleRoom},
+		{Method: "GET", Path: "/api/v1/live-rooms/{id}", Tag: "live",
+			Summary: "A live room with its shopping bag and pinned product, and what it offers the caller now: the flash sale running in it (flash_sale, with seconds_left and units_left) " +
+				"and the coupons still to claim (coupons, newest first, viewer_claimed on those the caller claimed).",
+			Response: RoomState{}, Handler: a.handleRoom},
 		{Method: "GET", Path: "/api/v1/markets/{market}/live-rooms", Tag: "live", Summary: "The market's rooms that are live now, or with status=REPLAY those with a replay, newest first.",
 			Query: map[string]string{"status": "LIVE (the default) or REPLAY"}, Response: RoomList{}, Handler: a.handleLiveNow},
 		{Method: "POST", Path: "/api/v1/live-rooms/{id}/start", Tag: "live", Auth: server.Required, Summary: "Go live (the host).",
@@ -71,10 +73,19 @@ func (a *API) liveRoutes() []server.Route {
 			Summary:  "A room's figures for its host: viewers now (over every server) and at the peak, and the paid orders the room brought (in its flash sales, or after a tap on a product of its bag), their units and sales net of coupons, with orders per peak viewer.",
 			Response: live.Analytics{}, Handler: a.handleAnalytics},
 		{Method: "GET", Path: "/api/v1/live-rooms/{id}/events", Tag: "live",
-			Summary: "A WebSocket of the room's events as they happen, as JSON: first its state (type state: status, bag, pinned product), " +
+			Summary: "A WebSocket of the room's events as they happen, as JSON: first its state (type state: status, bag, pinned product, " +
+				"the running flash sale and the coupons still to claim, as the room's GET has them), " +
 				"then pin, unpin, flash, coupon, bag, chat, unchat (a removed message), viewers and status events, whichever server they happened on.",
 			Handler: a.handleRoomEvents},
 	}
+}
+
+// RoomState is a live room with what it offers the viewer now: a viewer
+// who joins after the host started a flash sale or handed coupons out
+// sees them too.
+type RoomState struct {
+	*live.Room
+	live.Offers
 }
 
 // RoomList is a list of live rooms.
@@ -125,7 +136,11 @@ func (a *API) handleRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return server.JSON(w, http.StatusOK, room)
+	o, err := a.Live.Offers(r.Context(), server.Actor(r), room)
+	if err != nil {
+		return err
+	}
+	return server.JSON(w, http.StatusOK, RoomState{Room: room, Offers: *o})
 }
 
 func (a *API) handleLiveNow(w http.ResponseWriter, r *http.Request) error {
@@ -303,6 +318,7 @@ type stateEvent struct {
 	Bag     []content.Anchor `json:"bag"`
 	Pinned  *content.Anchor  `json:"product,omitempty"`
 	Message string           `json:"message,omitempty"`
+	live.Offers
 }
 
 func (a *API) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
@@ -326,7 +342,14 @@ func (a *API) handleRoomEvents(w http.ResponseWriter, r *http.Request) error {
 	// Viewers only listen: reading handles pings and the close.
 	ctx := conn.CloseRead(context.WithoutCancel(r.Context()))
 
-	st := stateEvent{Type: "state", RoomID: room.ID, Status: room.Status, Bag: room.Bag}
+	// Read after subscribing: a sale started meanwhile is in the state
+	// or arrives as an event, never neither.
+	o, err := a.Live.Offers(ctx, server.Actor(r), room)
+	if err != nil {
+		conn.Close(websocket.StatusInternalError, "the room's state could not be read")
+		return nil
+	}
+	st := stateEvent{Type: "state", RoomID: room.ID, Status: room.Status, Bag: room.Bag, Offers: *o}
 	for i := range room.Bag {
 		if room.Bag[i].ProductID == room.Pinned {
 			st.Pinned = &room.Bag[i]

@@ -44,6 +44,10 @@ type Store interface {
 	CreateAccount(ctx context.Context, a *Account) error
 	Account(ctx context.Context, id string) (*Account, error)
 	AccountByEmail(ctx context.Context, market, email string) (*Account, error)
+	// CreatorsNamed lists up to limit creator accounts of market whose
+	// display name is name, at least ignoring the case of ASCII letters
+	// (an engine may fold more; the service narrows to its own rule).
+	CreatorsNamed(ctx context.Context, market, name string, limit int) ([]*Account, error)
 	SetStaffRoles(ctx context.Context, accountID string, roles []StaffRole, regions []string) error
 
 	CreateSession(ctx context.Context, market string, s *Session) error
@@ -269,6 +273,69 @@ func (s *Service) Creator(ctx context.Context, id string) (*Creator, error) {
 		return nil, fmt.Errorf("creator: %w", err)
 	}
 	return &Creator{ID: a.ID, Market: a.Market, DisplayName: a.DisplayName}, nil
+}
+
+// FindCreator returns the creator of market a person means by who: its
+// account ID, or its name as its profile shows it (an @ before it is
+// allowed, as people write handles). A name must be exactly one
+// creator's: none, or several, is invalid on field "creator" with what to
+// write instead, so that a form can say it next to what was typed.
+func (s *Service) FindCreator(ctx context.Context, market, who string) (*Creator, error) {
+	who = strings.TrimSpace(who)
+	if strings.HasPrefix(who, "acc_") {
+		if mk, ok := loopshop.MarketOf(who); ok && mk == market {
+			c, err := s.Creator(ctx, who)
+			if loopshop.ErrorCode(err) == loopshop.ENOTFOUND {
+				return nil, loopshop.Invalid("creator", "no creator has the account ID %s", who)
+			}
+			return c, err
+		}
+	}
+	name := strings.TrimSpace(strings.TrimPrefix(who, "@"))
+	if name == "" {
+		return nil, loopshop.Invalid("creator", "write the creator's name as their profile shows it")
+	}
+	found, err := s.store.CreatorsNamed(ctx, market, name, maxNamesakes+1)
+	if err != nil {
+		return nil, fmt.Errorf("find creator: %w", err)
+	}
+	var out []*Creator
+	for _, a := range found {
+		if a.IsCreator && a.Market == market && foldASCII(a.DisplayName) == foldASCII(name) {
+			out = append(out, &Creator{ID: a.ID, Market: a.Market, DisplayName: a.DisplayName})
+		}
+	}
+	switch {
+	case len(out) == 0:
+		return nil, loopshop.Invalid("creator", "no creator in %s is called %q; check the name on their profile", market, who)
+	case len(out) > 1:
+		ids := make([]string, 0, len(out))
+		for _, c := range out[:min(len(out), maxNamesakes)] {
+			ids = append(ids, c.ID)
+		}
+		many := fmt.Sprint(len(out))
+		if len(out) > maxNamesakes {
+			many = "more than " + fmt.Sprint(maxNamesakes)
+		}
+		return nil, loopshop.Invalid("creator", "%s creators in %s are called %q; write the account ID of the one you mean, from their profile (%s)",
+			many, market, who, strings.Join(ids, ", "))
+	}
+	return out[0], nil
+}
+
+// maxNamesakes is how many creators of one name FindCreator lists when it
+// cannot tell which is meant.
+const maxNamesakes = 5
+
+// foldASCII lowers ASCII letters only, the folding both engines agree on,
+// so that a name finds the same creators whichever stores them.
+func foldASCII(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }
 
 // GrantStaff gives an account platform roles, cleared for the named regions

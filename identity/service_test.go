@@ -424,3 +424,58 @@ func TestLoginMatchesSignUpOnLocalPartCase(t *testing.T) {
 		}
 	})
 }
+
+// A seller names a creator as people do, by the name on its profile or by
+// @name; a name that is nobody's, or several creators', is refused on
+// field creator with what to write instead, and buyers are never found.
+func TestFindCreator(t *testing.T) {
+	t.Parallel()
+	sqltest.Each(t, func(t *testing.T, engine string) {
+		ctx := context.Background()
+		svc, r := newService(t, engine, time.Hour)
+		store := sqlstore.NewIdentityStore(r)
+		account := func(market, name string, creator bool) *identity.Account {
+			t.Helper()
+			a := &identity.Account{ID: loopshop.NewID("acc", market), Market: market, Email: loopshop.RandomToken(6) + "@example.com",
+				DisplayName: name, IsCreator: creator, CreatedAt: identity.Now(), PasswordHash: "not a hash"}
+			if err := store.CreateAccount(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+		mia := account("GB", "Mia Loops", true)
+		account("GB", "Sam", true)
+		account("GB", "sam", true)
+		account("GB", "Bea Buyer", false)
+		account("DE", "Mia Loops DE", true)
+		de := account("DE", "Jonas", true)
+		for _, tt := range []struct {
+			name, who string
+			want      string // the creator's ID, or "" when refused
+			message   string
+		}{
+			{"by name", "Mia Loops", mia.ID, ""},
+			{"as a handle, in another case", " @mia loops ", mia.ID, ""},
+			{"by account ID", mia.ID, mia.ID, ""},
+			{"nobody's name", "@nobody", "", `no creator in GB is called "@nobody"`},
+			{"two creators' name", "SAM", "", "2 creators in GB are called"},
+			{"a buyer", "Bea Buyer", "", "no creator in GB"},
+			{"another market's creator", "Jonas", "", "no creator in GB"},
+			{"another market's ID", de.ID, "", "no creator in GB"},
+			{"empty", " @ ", "", "write the creator's name"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				c, err := svc.FindCreator(ctx, "GB", tt.who)
+				if tt.want != "" {
+					if err != nil || c.ID != tt.want || c.DisplayName != "Mia Loops" {
+						t.Fatalf("FindCreator(%q) = %+v, %v; want %s", tt.who, c, err, tt.want)
+					}
+					return
+				}
+				if loopshop.ErrorField(err) != "creator" || !strings.Contains(loopshop.ErrorMessage(err), tt.message) {
+					t.Errorf("FindCreator(%q) = %+v, %v; want it refused on creator with %q", tt.who, c, err, tt.message)
+				}
+			})
+		}
+	})
+}

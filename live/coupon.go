@@ -65,6 +65,10 @@ type CouponStore interface {
 	// ClaimedCoupons lists the coupons of a market that the buyer claimed
 	// and has not used, expiring after now, soonest to expire first.
 	ClaimedCoupons(ctx context.Context, market, buyerID string, now time.Time, limit int) ([]*ClaimedCoupon, error)
+	// RoomCoupons lists a room's coupons expiring after expiresAfter,
+	// newest first, each marked ViewerClaimed if viewerID (empty: no one)
+	// claimed it.
+	RoomCoupons(ctx context.Context, roomID, viewerID string, expiresAfter time.Time, limit int) ([]*OfferedCoupon, error)
 }
 
 // StartCoupon hands a coupon out to the room's viewers (the host of a

@@ -58,6 +58,9 @@ type NewFlash struct {
 type FlashStore interface {
 	CreateFlash(ctx context.Context, f *FlashSale) error
 	Flash(ctx context.Context, id string) (*FlashSale, error)
+	// RoomFlashes lists a room's flash sales ending after endsAfter,
+	// newest first, with what they have sold.
+	RoomFlashes(ctx context.Context, roomID string, endsAfter time.Time, limit int) ([]*FlashSale, error)
 }
 
 // Products reads products (catalog.Store is one).

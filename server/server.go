@@ -79,13 +79,15 @@ type Server struct {
 	// bodyLimits are the routes' own body limits, by mux pattern.
 	bodyLimits map[string]int64
 	pages      []string
-	limiter    *limiter
-	csrf       *http.CrossOriginProtection
-	metrics    *metrics
-	openapi    openapiDoc
-	handler    http.Handler
-	http       *http.Server
-	ln         net.Listener
+	// notFound answers page paths nothing is registered for; nil: the mux.
+	notFound http.Handler
+	limiter  *limiter
+	csrf     *http.CrossOriginProtection
+	metrics  *metrics
+	openapi  openapiDoc
+	handler  http.Handler
+	http     *http.Server
+	ln       net.Listener
 }
 
 // New returns a server with the health, metrics and OpenAPI endpoints;
@@ -146,6 +148,11 @@ func (s *Server) HandlePageLimit(pattern string, limit int64, h http.Handler) {
 	s.HandlePage(pattern, h)
 }
 
+// NotFoundPage sets what answers a path outside /api/ that nothing is
+// registered for (or a method its pattern does not take): the web UI's
+// styled page rather than the mux's plain text.
+func (s *Server) NotFoundPage(h http.Handler) { s.notFound = h }
+
 // Routes returns the documented routes.
 func (s *Server) Routes() []Route { return slices.Clone(s.routes) }
 
@@ -176,7 +183,8 @@ func (s *Server) adapt(rt Route) http.Handler {
 // route dispatches to the mux, answering unknown API paths and wrong
 // methods with problem documents rather than the mux's plain text.
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
-	if _, pattern := s.mux.Handler(r); pattern == "" && strings.HasPrefix(r.URL.Path, "/api/") {
+	_, pattern := s.mux.Handler(r)
+	if pattern == "" && strings.HasPrefix(r.URL.Path, "/api/") {
 		var allowed []string
 		for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
 			probe := r.Clone(r.Context())
@@ -191,6 +199,10 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		Error(w, r, loopshop.Errorf(loopshop.ENOTFOUND, "no endpoint %s %s; the list of endpoints is at /api/openapi.json", r.Method, r.URL.Path))
+		return
+	}
+	if pattern == "" && s.notFound != nil {
+		s.notFound.ServeHTTP(w, r)
 		return
 	}
 	s.mux.ServeHTTP(w, r)

@@ -80,6 +80,21 @@ func (s *IdentityStore) AccountByEmail(ctx context.Context, market, email string
 	return s.accountWhere(ctx, db, `LOWER(a.email) = LOWER(?) AND a.market = ?`, email, market)
 }
 
+func (s *IdentityStore) CreatorsNamed(ctx context.Context, market, name string, limit int) ([]*identity.Account, error) {
+	db, err := s.r.ForMarket(market)
+	if err != nil {
+		return nil, err
+	}
+	var out []*identity.Account
+	err = db.Read().Query(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE a.market = ? AND a.is_creator = ? AND LOWER(a.display_name) = LOWER(?)
+		ORDER BY a.id LIMIT ?`, []any{market, true, name, limit}, func(rows *sql.Rows) error {
+		a, err := scanAccount(rows)
+		out = append(out, a)
+		return err
+	})
+	return out, err
+}
+
 func (s *IdentityStore) accountWhere(ctx context.Context, db *DB, where string, args ...any) (*identity.Account, error) {
 	var out *identity.Account
 	err := db.Read().Query(ctx, `SELECT `+accountColumns+` FROM accounts a WHERE `+where, args, func(rows *sql.Rows) error {

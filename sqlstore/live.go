@@ -401,21 +401,51 @@ func (s *LiveStore) CreateFlash(ctx context.Context, f *live.FlashSale) error {
 	})
 }
 
+// flashColumns are a flash sale's, in the order flashDest scans them.
+const flashColumns = `f.id, f.room_id, COALESCE(r.creator_id, ''), f.market, f.sku_id, f.product_id, f.price, f.quantity, f.sold, f.per_buyer,
+	f.ends_at, f.created_at FROM live_flash_sales f JOIN live_rooms r ON r.id = f.room_id`
+
+func flashDest(f *live.FlashSale) []any {
+	return []any{&f.ID, &f.RoomID, &f.CreatorID, &f.Market, &f.SKUID, &f.ProductID, &f.Price, &f.Quantity, &f.Sold, &f.PerBuyer, &f.EndsAt, &f.CreatedAt}
+}
+
+// flashRead finishes a scanned flash sale.
+func flashRead(f *live.FlashSale) *live.FlashSale {
+	f.EndsAt, f.CreatedAt = f.EndsAt.UTC(), f.CreatedAt.UTC()
+	f.Product.ProductID = f.ProductID
+	return f
+}
+
 func (s *LiveStore) Flash(ctx context.Context, id string) (*live.FlashSale, error) {
 	db, err := s.r.ForID(id)
 	if err != nil {
 		return nil, err
 	}
 	f := &live.FlashSale{}
-	if err := db.Read().Get(ctx, `SELECT f.id, f.room_id, COALESCE(r.creator_id, ''), f.market, f.sku_id, f.product_id, f.price, f.quantity, f.sold, f.per_buyer,
-			f.ends_at, f.created_at
-		FROM live_flash_sales f JOIN live_rooms r ON r.id = f.room_id WHERE f.id = ?`, []any{id}, &f.ID, &f.RoomID, &f.CreatorID, &f.Market, &f.SKUID, &f.ProductID,
-		&f.Price, &f.Quantity, &f.Sold, &f.PerBuyer, &f.EndsAt, &f.CreatedAt); err != nil {
+	if err := db.Read().Get(ctx, `SELECT `+flashColumns+` WHERE f.id = ?`, []any{id}, flashDest(f)...); err != nil {
 		return nil, err
 	}
-	f.EndsAt, f.CreatedAt = f.EndsAt.UTC(), f.CreatedAt.UTC()
-	f.Product.ProductID = f.ProductID
-	return f, nil
+	return flashRead(f), nil
+}
+
+// RoomFlashes lists a room's flash sales ending after endsAfter, newest
+// first.
+func (s *LiveStore) RoomFlashes(ctx context.Context, roomID string, endsAfter time.Time, limit int) ([]*live.FlashSale, error) {
+	db, err := s.r.ForID(roomID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*live.FlashSale
+	err = db.Read().Query(ctx, `SELECT `+flashColumns+` WHERE f.room_id = ? AND f.ends_at > ? ORDER BY f.created_at DESC, f.id DESC LIMIT ?`,
+		[]any{roomID, endsAfter.UTC(), limit}, func(rows *sql.Rows) error {
+			f := &live.FlashSale{}
+			if err := rows.Scan(flashDest(f)...); err != nil {
+				return err
+			}
+			out = append(out, flashRead(f))
+			return nil
+		})
+	return out, err
 }
 
 // RaisePeak records viewers as the room's peak if it is higher.

@@ -51,7 +51,15 @@ func (u *UI) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	u.setSession(w, r, token)
-	http.Redirect(w, r, localPath(f.Next), http.StatusSeeOther)
+	next := localPath(f.Next)
+	if next == "/" {
+		// Signing in from nowhere in particular: sellers go to their
+		// work, everyone else to the feed.
+		if a, err := u.Identity.Authenticate(r.Context(), token); err == nil && len(a.Shops) > 0 {
+			next = "/seller"
+		}
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"cmp"
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -34,6 +36,35 @@ type livePage struct {
 	HLS      bool
 	Locale   string
 	Messages []*live.Message
+	// Offers is what the room offers the viewer on arrival, painted as
+	// the page's script paints the events that bring them (Flash is the
+	// sale as painted); the script takes Offers up from the page to run
+	// the countdown and the claims.
+	Offers *live.Offers
+	Flash  *liveFlash
+}
+
+// liveFlash is the running flash sale as the page paints it.
+type liveFlash struct {
+	*live.RunningFlash
+	DealPrice money.Money
+	// Off is the percentage off the product's price; Left the countdown's
+	// first reading (m:ss).
+	Off  int64
+	Left string
+	// Checkout buys the deal.
+	Checkout string
+}
+
+func newLiveFlash(f *live.RunningFlash) *liveFlash {
+	v := &liveFlash{RunningFlash: f, DealPrice: money.New(f.Price, f.Product.Price.Currency),
+		Left:     fmt.Sprintf("%d:%02d", f.SecondsLeft/60, f.SecondsLeft%60),
+		Checkout: "/checkout?" + url.Values{"flash": {f.ID}, "sku": {f.SKUID}}.Encode()}
+	if regular := f.Product.Price.Amount; regular > 0 {
+		// Rounded as the script rounds it.
+		v.Off = int64(math.Round(100 - 100*float64(f.Price)/float64(regular)))
+	}
+	return v
 }
 
 // handleLiveTap records a tap on a product of the room and opens the
@@ -87,6 +118,12 @@ func (u *UI) handleLiveRoom(w http.ResponseWriter, r *http.Request) error {
 	}
 	if p.Messages, err = u.Live.Messages(r.Context(), room.ID); err != nil {
 		return err
+	}
+	if p.Offers, err = u.Live.Offers(r.Context(), server.Actor(r), room); err != nil {
+		return err
+	}
+	if p.Offers.Flash != nil {
+		p.Flash = newLiveFlash(p.Offers.Flash)
 	}
 	v.Page = p
 	v.Feed = true

@@ -8,6 +8,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/loopshop/loopshop/catalog"
+	"github.com/loopshop/loopshop/live"
+	"github.com/loopshop/loopshop/testkit"
+	"github.com/loopshop/loopshop/university"
 )
 
 // A seller sets up a live room in Seller Center and hosts it: passes the
@@ -98,4 +103,65 @@ func TestSellerHostsLiveRoom(t *testing.T) {
 	wantBody(t, viewer.get("/live/"+m[1]), []string{">REPLAY<", `src="https://media.example.com/replays/mugs.m3u8"`, " controls", "Stoneware Mug"},
 		[]string{"data-chat-form", "Sign in</a> to chat"})
 	wantBody(t, viewer.get("/"), []string{`class="replay-chip" href="/live/` + m[1] + `"`}, []string{"live-now-chip"})
+}
+
+// A viewer who opens a room while its flash sale runs sees the sale with
+// the time and units left, and the coupons still to claim (claimed, for
+// one who claimed it), painted on arrival and handed to the page's script;
+// once the sale ends, the page no longer has it.
+func TestLateViewerSeesTheRoomsOffers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	e.clock.Set(time.Now().UTC().Truncate(time.Second))
+	ten := int64(10)
+	if _, err := e.cat.AdjustStock(ctx, e.gbOwner, catalog.AdjustStock{SKUID: e.mug.SKUs[0].ID, SetAvailable: &ten, Reason: catalog.ReasonCount}); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Certify(t, e.p, e.gbOwner, university.CapabilityLive)
+	room, err := e.rooms.CreateRoom(ctx, e.gbOwner, live.NewRoom{ShopID: e.gbShop.ID, Title: "Mug morning", StreamURL: "https://media.example.com/live/mugs.m3u8",
+		Products: []string{e.mug.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.rooms.Start(ctx, e.gbOwner, room.ID); err != nil {
+		t.Fatal(err)
+	}
+	f, err := e.rooms.StartFlash(ctx, e.gbOwner, room.ID, live.NewFlash{SKUID: e.mug.SKUs[0].ID, Price: 999, Quantity: 10, PerBuyer: 1, Seconds: 60})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spent, err := e.rooms.StartCoupon(ctx, e.gbOwner, room.ID, live.NewCoupon{AmountOff: 500, Quantity: 1, Hours: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.rooms.StartCoupon(ctx, e.gbOwner, room.ID, live.NewCoupon{AmountOff: 200, MinSpend: 1000, Quantity: 50, Hours: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada := e.seller(ctx, "GB", "ada@example.com")
+	for _, cpn := range []*live.Coupon{spent, c} {
+		if _, err := e.rooms.ClaimCoupon(ctx, ada, cpn.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clock.Advance(20 * time.Second)
+
+	page := "/live/" + room.ID
+	sale := []string{`<div class="live-flash" data-flash>`, `<span class="promo-off" data-flash-off>-23%</span>`, `<span data-flash-title>Stoneware Mug</span>`,
+		`<span data-flash-price>£9.99</span>`, `<span data-flash-units>10 of 10 left</span>`, `<time class="countdown" data-flash-ends>0:40</time>`,
+		`data-flash-buy href="/checkout?flash=` + f.ID + `&amp;sku=` + e.mug.SKUs[0].ID + `"`,
+		`<script type="application/json" data-live-offers>`, `"flash_sale":{"id":"` + f.ID + `"`, `"seconds_left":40,"units_left":10`}
+	coupon := `<div class="live-coupon" data-coupon data-coupon-id="` + c.ID + `">`
+	offer := `<strong data-coupon-off>£2.00</strong> off orders of <span data-coupon-min>£10.00</span> or more`
+	wantBody(t, e.browser().get(page), append(sale, coupon, offer, `data-coupon-claim>Claim</button>`, `"coupons":[{"id":"`+c.ID+`"`),
+		[]string{spent.ID, "viewer_claimed", "Claimed: it's waiting"})
+	// The viewer who claimed both sees the one left claimed, and the one
+	// all claimed too: it waits at the viewer's checkout.
+	wantBody(t, e.signedIn(t, "ada@example.com").get(page),
+		append(sale, coupon, `data-coupon-claim disabled>Claimed: it's waiting at checkout</button>`, `data-coupon-id="`+spent.ID+`"`, `"viewer_claimed":true`), nil)
+
+	e.clock.Advance(41 * time.Second)
+	wantBody(t, e.browser().get(page), []string{`<div class="live-flash" data-flash hidden>`, coupon, `"coupons":[{"id":"` + c.ID + `"`},
+		[]string{f.ID, "flash_sale", "data-flash-ends>0:"})
 }

@@ -62,7 +62,7 @@ func (u *UI) editPage(r *http.Request, id string) (*sellerEditPage, error) {
 	p := &sellerEditPage{SellerHead: newSellerHead(shop, "Products"), Product: prod, Form: formOf(prod)}
 	for _, a := range []editAction{
 		{Action: catalog.ActionPublish, Label: "Publish"},
-		{Action: catalog.ActionDeactivate, Label: "Take off sale"},
+		{Action: catalog.ActionDeactivate, Label: "Take off sale", Confirm: "Take this product off sale? Buyers will no longer be able to buy it."},
 		{Action: catalog.ActionDelete, Label: "Delete", Confirm: "Delete this product for good?", Danger: true},
 	} {
 		if catalog.CanMove(prod.Status, a.Action) {

@@ -139,6 +139,9 @@ func New(d Deps) *UI {
 		if strings.HasPrefix(name, "seller") {
 			files = append(files, "templates/seller_parts.html") // Seller Center's shared pieces
 		}
+		if strings.HasPrefix(name, "creator_") {
+			files = append(files, "templates/creator_parts.html") // Creator Center's shared pieces
+		}
 		u.pages[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, files...))
 	}
 	return u
@@ -171,11 +174,13 @@ func (u *UI) Register(srv *server.Server) {
 	srv.HandlePage("POST /signup", u.page(u.handleSignUp))
 	srv.HandlePage("POST /logout", u.page(u.handleLogout))
 	srv.HandlePage("GET /shop", u.page(u.handleHome))
+	srv.HandlePage("GET /me", u.page(u.handleMe))
 	if u.Content != nil {
 		u.registerContent(srv)
 		u.registerSellerVideos(srv)
 		if u.Live != nil {
 			u.registerLive(srv)
+			srv.HandlePage("GET /live", u.page(u.handleLiveIndex))
 			u.registerSellerLive(srv)
 		}
 		if u.Affiliate != nil && u.Payouts != nil {
@@ -194,6 +199,7 @@ func (u *UI) Register(srv *server.Server) {
 	}
 	srv.HandlePage("GET /static/", u.static)
 	srv.HandlePage("GET /media/", media.Handler(u.Media, "/media/"))
+	srv.NotFoundPage(http.HandlerFunc(u.handleNotFound))
 }
 
 // handlerFunc is a page handler that returns its error for page to render.
@@ -220,6 +226,8 @@ type view struct {
 	RequestID string
 	// Feed makes the page the full-height video feed.
 	Feed bool
+	// Tab is the phone tab bar's tab the page belongs to (tabOf).
+	Tab string
 	// MediaOrigin is another origin the page plays media from (a live
 	// room's media server): the page's CSP lets it in, and blob: media.
 	MediaOrigin string
@@ -234,8 +242,30 @@ func (u *UI) view(r *http.Request, title string, mkt market.Market, page any) *v
 		Markets:   u.Markets.All(),
 		Next:      nextOf(r),
 		RequestID: server.RequestID(r.Context()),
+		Tab:       tabOf(r.URL.Path),
 		Page:      page,
 	}
+}
+
+// tabOf is the phone tab bar's tab a path belongs to: home (the feed and
+// videos), shop (products and shops), live, orders (with the bag and
+// checkout), or me (the account and every role's centre); none for
+// anything else.
+func tabOf(path string) string {
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	switch first {
+	case "", "videos", "creators":
+		return "home"
+	case "shop", "products", "shops":
+		return "shop"
+	case "live":
+		return "live"
+	case "orders", "cart", "checkout":
+		return "orders"
+	case "me", "seller", "creator", "university", "login", "signup":
+		return "me"
+	}
+	return ""
 }
 
 func nextOf(r *http.Request) string {

@@ -60,6 +60,8 @@ type env struct {
 	draft   *catalog.Product
 	grinder *catalog.Product
 	log     syncBuffer
+	// clock is every service's: it runs, and a test may move it on.
+	clock testkit.Clock
 }
 
 // syncBuffer is a log destination that tests read while the server writes.
@@ -88,7 +90,7 @@ func newEnv(t *testing.T) *env {
 	cfg := sqltest.Config(t, sqlstore.SQLite)
 	e := &env{t: t}
 	logger := slog.New(slog.NewTextHandler(&e.log, nil))
-	e.p = testkit.Platform(t, sqltest.RouterFor(t, cfg), func(o *platform.Options) { o.SessionTTL, o.Logger = testTTL, logger })
+	e.p = testkit.Platform(t, sqltest.RouterFor(t, cfg), func(o *platform.Options) { o.SessionTTL, o.Logger, o.Clock = testTTL, logger, e.clock.Now })
 	p := e.p
 	e.router, e.ids, e.cat, e.orders, e.jobs, e.media = p.Router, p.Identity, p.Catalog, p.Orders, p.Jobs, p.Media
 	e.content, e.aff, e.rooms, e.univ = p.Content, p.Affiliate, p.Live, p.University

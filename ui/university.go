@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/loopshop/loopshop"
+	"github.com/loopshop/loopshop/identity"
 	"github.com/loopshop/loopshop/server"
 	"github.com/loopshop/loopshop/university"
 )
@@ -204,6 +205,32 @@ type certificatePage struct {
 	Passed bool
 	// UnlocksLive: the course opens going live.
 	UnlocksLive bool
+	// GoLive are the pages where the holder sets up a live room: its
+	// shop's Live tab (Seller Center when it has several shops), and
+	// Creator Center for a creator.
+	GoLive []pageLink
+}
+
+// pageLink is a link to one of the site's pages.
+type pageLink struct {
+	Label, URL string
+}
+
+// goLiveLinks are where an actor goes live, only to pages this UI serves.
+func (u *UI) goLiveLinks(a *identity.Actor) []pageLink {
+	var out []pageLink
+	switch {
+	case len(a.Shops) == 1 && u.Live != nil && u.Content != nil:
+		for id := range a.Shops {
+			out = append(out, pageLink{Label: "Your shop's Live tab", URL: "/seller/shops/" + url.PathEscape(id) + "/live"})
+		}
+	case len(a.Shops) > 1:
+		out = append(out, pageLink{Label: "Seller Center", URL: "/seller"})
+	}
+	if a.IsCreator && u.Content != nil && u.Affiliate != nil && u.Payouts != nil {
+		out = append(out, pageLink{Label: "Creator Center", URL: "/creator"})
+	}
+	return out
 }
 
 func (u *UI) handleCertificate(w http.ResponseWriter, r *http.Request) error {
@@ -217,6 +244,9 @@ func (u *UI) handleCertificate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if course := u.University.Catalog().Course(c.CourseID); course != nil {
 		p.UnlocksLive = slices.Contains(course.Gates, university.CapabilityLive)
+	}
+	if a := server.Actor(r); p.Passed && p.UnlocksLive {
+		p.GoLive = u.goLiveLinks(a)
 	}
 	u.render(w, r, http.StatusOK, "certificate", u.view(r, "Certificate: "+c.CourseTitle, u.market(r), p))
 	return nil

@@ -1,11 +1,16 @@
 package ui_test
 
 import (
+	"context"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/loopshop/loopshop/identity"
 )
 
 // passQuiz answers a course's quiz through its page and follows the pass
@@ -76,4 +81,56 @@ func TestSellerUniversity(t *testing.T) {
 	wantBody(t, visitor.get(at), []string{"Keeping the loop closed", "Seller University certifies that"}, []string{"You passed."})
 	wantBody(t, b.get("/university"), []string{"Passed · certificate"}, nil)
 	wantStatus(t, visitor.get("/university/certificates/crt_gb_nothing"), http.StatusNotFound)
+}
+
+// The page that greets a pass links only to pages that exist: where the
+// holder goes live (its shop's Live tab for a seller, Creator Center for a
+// creator) and every other link on it opens, or asks to sign in.
+func TestCertificateLinksOpen(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if _, err := e.ids.SignUp(context.Background(), identity.SignUp{Market: "GB", Email: "mia@example.com", Password: "correct horse battery",
+		DisplayName: "Mia Loops", Creator: true}); err != nil {
+		t.Fatal(err)
+	}
+	key := e.univ.Catalog().AnswerKey("closed-loop")
+	for _, tt := range []struct {
+		name, email, goLive string
+	}{
+		{"seller", "harriet@example.com", `href="/seller/shops/` + e.gbShop.ID + `/live">`},
+		{"creator", "mia@example.com", `href="/creator">Creator Center</a>`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := e.signedIn(t, tt.email)
+			cert, at := passQuiz(t, b, "closed-loop", key)
+			wantBody(t, cert, []string{"You can now go live", tt.goLive}, nil)
+			links := regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(cert.body, -1)
+			if len(links) < 5 {
+				t.Fatalf("the page has %d links; the test reads them wrong", len(links))
+			}
+			for _, m := range links {
+				link := html.UnescapeString(m[1])
+				if strings.HasPrefix(link, "#") {
+					continue
+				}
+				if !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") {
+					t.Errorf("%s links off the site to %q", at, link)
+					continue
+				}
+				// Follow the site's redirects (Seller Center opens a
+				// shop's tab) up to a page, or to signing in.
+				r := b.get(link)
+				for hops := 0; r.StatusCode == http.StatusSeeOther || r.StatusCode == http.StatusFound; hops++ {
+					loc := r.Header.Get("Location")
+					if hops == 3 || strings.HasPrefix(loc, "/login") {
+						break
+					}
+					r = b.get(loc)
+				}
+				if r.StatusCode != http.StatusOK && !strings.HasPrefix(r.Header.Get("Location"), "/login") {
+					t.Errorf("%s links to %s, which answers %d", at, link, r.StatusCode)
+				}
+			}
+		})
+	}
 }

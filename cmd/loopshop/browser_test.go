@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,7 +123,7 @@ func joinLiveRoom(base, account string) chromedp.Action[chromedp.Void] {
 		// The feed, loaded whole: a chip found while the page that
 		// signing in loads is still replacing the last may be gone by
 		// the time it is clicked.
-		chromedp.WaitVisible(chromedp.CSS(`.who`)),
+		chromedp.WaitReady(chromedp.CSS(`.who`)), // in the header on a desktop, behind the Me tab on a phone
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`.live-now-chip`)),
 		chromedp.Click(chromedp.CSS(`.live-now-chip`)),
@@ -257,14 +258,31 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 				chromedp.WaitVisible(css(`form[action$="/cancel"]`)),
 				shot("7-order"),
 			))
-			orderText, err := chromedp.Run(ctx, chromedp.Text(css(`main`)))
-			fail("read the order", err)
 			orderURL, err := chromedp.Run(ctx, chromedp.Location())
 			fail("read the order's address", err)
-			fail("sign out", step(
-				chromedp.Submit(css(`form[action="/logout"]`)),
-				chromedp.WaitVisible(css(`a[href^="/login"]`)),
+
+			// Cancel, then think better of it: the dialog asks, and
+			// answering Cancel leaves the order as it was.
+			asked := dialogs(ctx, new(atomic.Bool)) // answered with Cancel
+			fail("cancel the order, then answer the dialog with Cancel", step(
+				chromedp.Click(css(`form[action$="/cancel"] button[type=submit]`)),
 			))
+			select {
+			case q := <-asked:
+				if !strings.Contains(q, "Cancel this order?") {
+					t.Errorf("the cancel button asked %q; want it to ask whether to cancel the order", q)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("Cancel order acted without asking: no confirmation dialog opened")
+			}
+			fail("reload the order", step(chromedp.Navigate(orderURL), chromedp.WaitVisible(css(`form[action$="/cancel"]`))))
+			orderText, err := chromedp.Run(ctx, chromedp.Text(css(`main`)))
+			fail("read the order", err)
+			signOut := chromedp.Click(css(`.top-account form[action="/logout"] button`))
+			if vp.mobile { // behind the Me tab
+				signOut = chromedp.Steps(chromedp.Click(css(`.tabbar a[href="/me"]`)), chromedp.Click(css(`.me form[action="/logout"] button`)))
+			}
+			fail("sign out", step(signOut, chromedp.WaitReady(css(`a[href^="/login"]`))))
 			secondID := second.Value
 			if !strings.Contains(orderText, productTitle) || !strings.Contains(orderText, "On hold") {
 				t.Errorf("the order page says %q; want the %q bought, on hold", orderText, productTitle)

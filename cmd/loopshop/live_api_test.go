@@ -120,6 +120,8 @@ func TestLiveRoomAcrossServers(t *testing.T) {
 		{Name: "the deal is spent", Method: "POST", Path: "/api/v1/checkouts", As: "buyer", Header: map[string]string{"Idempotency-Key": "f2"},
 			Body: buy, Status: 409},
 		{Name: "the sale counts it", Method: "GET", Path: "/api/v1/flash-sales/{flash}", Status: 200, Check: valueAt("sold", "1")},
+		{Name: "a viewer who opens the room now is offered the sale, sold out", Method: "GET", Path: "/api/v1/live-rooms/{room}", Status: 200,
+			Check: all(field("status", "LIVE"), valueAt("flash_sale.id", "{flash}"), valueAt("flash_sale.units_left", "0"), valueAt("flash_sale.product.product_id", "{product}"))},
 		// Past the deal, a tap in the room still makes the next order the room's.
 		{Name: "a tap names its room", Method: "POST", Path: "/api/v1/taps", As: "buyer", Body: `{"kind": "live", "product_id": "{product}"}`,
 			Status: 400, Check: field("field", "room_id")},
@@ -137,6 +139,14 @@ func TestLiveRoomAcrossServers(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn1.CloseNow()
+	// Joining late, the viewer's state has the sale still running.
+	var st map[string]any
+	if err := wsjson.Read(ctx, conn1, &st); err != nil {
+		t.Fatal(err)
+	}
+	if f, _ := st["flash_sale"].(map[string]any); st["type"] != "state" || f == nil || f["id"] != v["flash"] || f["units_left"] != 0.0 {
+		t.Errorf("the late viewer's first message %v; want the state with the running sale, sold out", st)
+	}
 	go func() { // keep reading, as a phone would
 		for {
 			var e map[string]any

@@ -1,7 +1,8 @@
 // A live room for its viewers: the room's events come over a WebSocket
-// (the pinned product, flash deals with their countdown, chat, viewer
-// counts, the room going live or ending) and the chat form posts to the
-// API. Without it the page still shows the stream, the bag and the chat
+// (the pinned product, flash deals with their countdown, coupons, chat,
+// viewer counts, the room going live or ending), what the room offered
+// before the viewer came with the page and with each connection's state,
+// and the chat form posts to the API. Without it the page still shows the stream, the bag and the chat
 // as they were when it loaded.
 (function () {
   "use strict";
@@ -37,14 +38,21 @@
     el.hidden = false;
   }
   var flashTimer = null;
+  // flash shows a flash sale: as its event announces it, or as the room's
+  // state has it for a viewer who joins while it runs (with seconds_left
+  // and units_left, which count from the server's clock, not the phone's).
   function flash(f) {
     var el = $("[data-flash]");
     $("[data-flash-title]").textContent = f.product.title;
     $("[data-flash-price]").textContent = price({ amount: f.price, currency: f.product.price.currency });
     var off = Math.round(100 - (100 * f.price) / f.product.price.amount);
     $("[data-flash-off]").textContent = off > 0 ? "-" + off + "%" : "";
-    $("[data-flash-buy]").href = "/checkout?" + new URLSearchParams({ flash: f.id, sku: f.sku_id }).toString();
-    var ends = Date.parse(f.ends_at);
+    var units = f.units_left != null ? f.units_left : f.quantity - f.sold;
+    $("[data-flash-units]").textContent = units > 0 ? units + " of " + f.quantity + " left" : "Sold out";
+    var buy = $("[data-flash-buy]");
+    buy.href = "/checkout?" + new URLSearchParams({ flash: f.id, sku: f.sku_id }).toString();
+    buy.hidden = units <= 0;
+    var ends = f.seconds_left != null ? Date.now() + f.seconds_left * 1000 : Date.parse(f.ends_at);
     clearInterval(flashTimer);
     function tick() {
       var left = Math.max(0, Math.floor((ends - Date.now()) / 1000));
@@ -55,13 +63,33 @@
     flashTimer = setInterval(tick, 1000);
     el.hidden = false;
   }
+  function noFlash() {
+    clearInterval(flashTimer);
+    $("[data-flash]").hidden = true;
+  }
+  // coupon shows a coupon, newest first, at most 3 (live.MaxOffered): as
+  // its event hands it out, or as the room's state has it (marked
+  // viewer_claimed if this viewer claimed it).
+  var coupons = $("[data-coupons]");
+  function couponEl(id) {
+    for (var i = 0; i < coupons.children.length; i++) {
+      if (coupons.children[i].getAttribute("data-coupon-id") === id) return coupons.children[i];
+    }
+    return null;
+  }
   function coupon(c) {
-    var el = $("[data-coupon]");
-    $("[data-coupon-off]").textContent = price(c.amount_off);
-    $("[data-coupon-min]").textContent = price(c.min_spend);
-    var btn = $("[data-coupon-claim]");
-    btn.disabled = false;
-    btn.textContent = "Claim";
+    var el = couponEl(c.id);
+    if (!el) {
+      el = $("template[data-coupon-template]").content.firstElementChild.cloneNode(true);
+      el.setAttribute("data-coupon-id", c.id);
+      coupons.insertBefore(el, coupons.firstChild);
+      while (coupons.children.length > 3) coupons.removeChild(coupons.lastChild);
+    }
+    el.querySelector("[data-coupon-off]").textContent = price(c.amount_off);
+    el.querySelector("[data-coupon-min]").textContent = price(c.min_spend);
+    var btn = el.querySelector("[data-coupon-claim]");
+    btn.disabled = !!c.viewer_claimed;
+    btn.textContent = c.viewer_claimed ? "Claimed: it's waiting at checkout" : "Claim";
     btn.onclick = function () {
       btn.disabled = true;
       fetch("/api/v1/coupons/" + encodeURIComponent(c.id) + "/claim", { method: "POST", credentials: "same-origin" })
@@ -72,7 +100,22 @@
           btn.textContent = "All claimed";
         });
     };
-    el.hidden = false;
+  }
+  // offers shows what the room offers on arrival (the page's, or the
+  // state's on every connection), as the events would have: it replaces
+  // what was shown, so a reconnecting viewer drops what ended meanwhile.
+  function offers(o) {
+    if (o.flash_sale) flash(o.flash_sale); else noFlash();
+    var list = o.coupons || [], keep = {};
+    list.forEach(function (c) { keep[c.id] = true; });
+    Array.prototype.slice.call(coupons.children).forEach(function (el) {
+      if (!keep[el.getAttribute("data-coupon-id")]) el.remove();
+    });
+    for (var i = list.length - 1; i >= 0; i--) coupon(list[i]); // the oldest first: each goes on top
+  }
+  var initial = $("script[data-live-offers]");
+  if (initial) {
+    try { offers(JSON.parse(initial.textContent)); } catch (e) { /* the page as painted stands */ }
   }
   function say(m) {
     var li = document.createElement("li");
@@ -97,7 +140,7 @@
     ws.onmessage = function (msg) {
       var e = JSON.parse(msg.data);
       switch (e.type) {
-        case "state": status(e.status); pin(e.product); break;
+        case "state": status(e.status); pin(e.product); offers(e); break;
         case "pin": pin(e.product); break;
         case "unpin": pin(null); break;
         case "flash": flash(e.flash_sale); break;
