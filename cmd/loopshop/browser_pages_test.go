@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/url"
 	"os"
 	"regexp"
@@ -21,7 +20,6 @@ import (
 	"github.com/loopshop/loopshop/demo"
 	"github.com/loopshop/loopshop/identity"
 	pg "github.com/loopshop/loopshop/page"
-	"github.com/loopshop/loopshop/sqlstore/sqltest"
 )
 
 // dialogs answers every JavaScript dialog the tab opens, as accept says
@@ -124,15 +122,7 @@ func TestBrowserPages(t *testing.T) {
 	}
 	bctx := browserContext(t)
 	axe := axeSource(t)
-	m := NewMain(io.Discard, io.Discard)
-	m.Config = *sqltest.Config(t, "sqlite")
-	m.Demo = true
-	if err := m.Run(context.Background()); err != nil {
-		m.Close()
-		t.Fatalf("run: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-	base := "http://" + m.Server.Addr()
+	m, base := demoServer(t)
 	shots := artifacts(t)
 
 	roles := []struct{ name, account string }{

@@ -131,6 +131,21 @@ func joinLiveRoom(base, account string) chromedp.Action[chromedp.Void] {
 	)
 }
 
+// demoServer runs the whole platform with the demo seeded, over fresh
+// SQLite databases, closed when the test ends; base is its address.
+func demoServer(t *testing.T) (m *Main, base string) {
+	t.Helper()
+	m = NewMain(io.Discard, io.Discard)
+	m.Config = *sqltest.Config(t, "sqlite")
+	m.Demo = true
+	if err := m.Run(context.Background()); err != nil {
+		m.Close()
+		t.Fatalf("run: %v", err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m, "http://" + m.Server.Addr()
+}
+
 // stepper runs the named steps of a browser scenario, each with a minute
 // to finish; a failed step leaves a screenshot of where the tab was
 // (dir/prefix-failed.png) and ends the test.
@@ -155,15 +170,7 @@ func TestBrowserBuyFromVideo(t *testing.T) {
 		t.Skip("drives Chromium over the seeded demo: skipped with -short")
 	}
 	bctx := browserContext(t)
-	m := NewMain(io.Discard, io.Discard)
-	m.Config = *sqltest.Config(t, "sqlite")
-	m.Demo = true
-	if err := m.Run(context.Background()); err != nil {
-		m.Close()
-		t.Fatalf("run: %v", err)
-	}
-	t.Cleanup(func() { m.Close() })
-	base := "http://" + m.Server.Addr()
+	m, base := demoServer(t)
 	shots := artifacts(t)
 
 	for _, vp := range []struct {
